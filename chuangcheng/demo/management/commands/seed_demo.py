@@ -1,0 +1,100 @@
+"""``manage.py seed_demo``: build the fictional county 示范县, the same way every time."""
+
+import time
+import unicodedata
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from chuangcheng.demo.builders import STEPS, flush_all
+from chuangcheng.demo.context import DEFAULT_SEED, DemoContext
+from chuangcheng.demo.logins import DEMO_LOGINS, DEMO_PASSWORD
+from chuangcheng.org.models import OrgUnit, User
+
+
+def _width(text: str) -> int:
+    """Columns a string takes in a terminal: CJK characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
+
+
+def logins_table() -> list[str]:
+    """The demo logins as aligned text lines: role | username | password."""
+    rows = [("角色", "用户名", "密码"), *((role, username, DEMO_PASSWORD) for role, username in DEMO_LOGINS)]
+    widths = [max(_width(row[i]) for row in rows) for i in range(3)]
+    lines = [" | ".join(_pad(cell, widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
+    lines.insert(1, "-+-".join("-" * w for w in widths))
+    return lines
+
+
+class Command(BaseCommand):
+    help = (
+        "Build the fictional demo county 示范县 (with its city and a neighbouring county), "
+        "deterministically from --seed. Refuses on a database that already holds org data "
+        "unless --flush (which deletes ALL org data and users first) or --if-empty (which then "
+        "does nothing). Refuses when DEBUG is off unless --force."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--seed", type=int, default=DEFAULT_SEED, help=f"Random seed (default {DEFAULT_SEED})."
+        )
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing (but print the demo logins) when org units already exist. `make run` uses this.",
+        )
+        parser.add_argument(
+            "--flush",
+            action="store_true",
+            help="Delete all org data — visits, pairings, roles, every user, every unit — then seed.",
+        )
+        parser.add_argument("--force", action="store_true", help="Run even though DEBUG is off.")
+
+    def handle(self, *args, seed, if_empty, flush, force, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "DEBUG 已关闭，这看起来像生产环境配置；演示数据含虚构人员和统一密码，不应写入生产库。"
+                "确需执行请加 --force。 (DEBUG is off: this looks like a production configuration. "
+                "Use --force to seed demo data anyway.)"
+            )
+        if if_empty and flush:
+            raise CommandError(
+                "--if-empty 与 --flush 不能同时使用。 (--if-empty and --flush contradict each other.)"
+            )
+
+        if if_empty and OrgUnit.objects.exists():
+            self.stdout.write("已有组织数据，跳过演示数据生成。 (Org data already present; nothing changed.)")
+            self._print_logins()
+            return
+
+        started = time.monotonic()
+        with transaction.atomic():
+            units, users = OrgUnit.objects.count(), User.objects.count()
+            if (units or users) and not flush:
+                raise CommandError(
+                    f"数据库中已有数据（{units} 个单位，{users} 个账号），未做任何改动。"
+                    "如需清空后重建演示数据，请加 --flush（将删除全部组织数据和账号）。 "
+                    "(The database already holds org data; nothing was changed. "
+                    "Use --flush to delete it and seed again.)"
+                )
+            if units or users:
+                flush_all()
+                self.stdout.write(f"已清空原有数据：{units} 个单位，{users} 个账号。")
+            ctx = DemoContext(seed=seed, write=self.stdout.write)
+            self.stdout.write(f"生成演示数据：示范县（seed={seed}）")
+            for number, step in enumerate(STEPS, start=1):
+                summary = step.build(ctx)
+                self.stdout.write(f"[{number}/{len(STEPS)}] {step.label} … {summary}")
+        self.stdout.write(self.style.SUCCESS(f"完成，用时 {time.monotonic() - started:.1f} 秒。"))
+        self._print_logins()
+
+    def _print_logins(self):
+        self.stdout.write("")
+        self.stdout.write(f"演示账号（密码均为 {DEMO_PASSWORD}）")
+        for line in logins_table():
+            self.stdout.write("  " + line)

@@ -1,0 +1,56 @@
+"""Navigation by role. Each app adds its entries here as it arrives; the template shows the
+entries whose ``allowed(user)`` is true. (Project level: it may name every app's pages.)"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from chuangcheng.org.choices import OFFICE_ROLES, Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    key: str
+    label: Promise
+    url_name: str
+    allowed: Callable = lambda user: True
+    query: str = ""
+
+    def url(self):
+        return reverse(self.url_name) + self.query
+
+
+def _is_leader_or_office(user):
+    return user.is_superuser or user.has_role(Role.LEADER, *OFFICE_ROLES)
+
+
+ITEMS = [
+    NavItem("home", _("Workbench"), "home"),
+    NavItem("org", _("Organisation"), "org:tree"),
+    NavItem("people", _("People"), "org:people"),
+    NavItem("visits", _("Visits"), "org:visits", _is_leader_or_office),
+]
+
+
+def items_for(user):
+    if not user.is_authenticated:
+        return []
+    return [item for item in ITEMS if item.allowed(user)]
+
+
+def context(request):
+    """Template context processor: the navigation for the signed-in user, and the site name."""
+    from django.conf import settings
+
+    user = getattr(request, "user", None)
+    items = items_for(user) if user is not None else []
+    match = getattr(request, "resolver_match", None)
+    current = ""
+    if match is not None:
+        current = {"org:tree": "org", "org:unit": "org", "org:people": "people", "org:person": "people"}.get(
+            match.view_name, "visits" if match.view_name.startswith("org:visit") else match.view_name
+        )
+    return {"nav_items": items, "nav_current": current, "site_name": settings.SITE_NAME}

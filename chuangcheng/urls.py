@@ -1,0 +1,31 @@
+"""Top-level URLs. Every route needs login unless its view is marked login_not_required."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+from drf_spectacular.views import SpectacularAPIView
+
+from chuangcheng import home
+from chuangcheng.core import views as core_views
+from chuangcheng.org import views as org_views
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("accounts/profile/", org_views.profile, name="profile"),
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/", include("chuangcheng.core.urls")),
+    path("org/", include("chuangcheng.org.urls")),
+    path("i18n/setlang/", core_views.login_not_required_view(set_language), name="set_language"),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/org/", include("chuangcheng.org.api.urls")),
+    path("admin/", admin.site.urls),
+]
+
+admin.site.site_header = settings.SITE_NAME
+admin.site.site_title = settings.SITE_NAME
+
+handler400 = "chuangcheng.core.views.bad_request"
+handler403 = "chuangcheng.core.views.permission_denied"
+handler404 = "chuangcheng.core.views.page_not_found"
+handler500 = "chuangcheng.core.views.server_error"
