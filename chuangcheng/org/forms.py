@@ -50,7 +50,9 @@ class VisitForm(forms.Form):
         empty_label=_("— choose —"),
         error_messages={"invalid_choice": _("Choose one of your paired units.")},
     )
-    visited_on = forms.DateField(label=_("Date of visit"), widget=forms.DateInput(attrs={"type": "date"}))
+    visited_on = forms.DateField(
+        label=_("Date of visit"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     notes = forms.CharField(
         label=_("What was discussed and found"),
         max_length=4000,

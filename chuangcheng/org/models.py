@@ -209,8 +209,9 @@ class User(AbstractUser):
 
     def save(self, *args, **kwargs):
         self.name_pinyin = pinyin_key(self.display_name)
-        if kwargs.get("update_fields") is not None and {"full_name", "username"} & set(kwargs["update_fields"]):
-            kwargs["update_fields"] = {*kwargs["update_fields"], "name_pinyin"}
+        fields = kwargs.get("update_fields")
+        if fields is not None and {"full_name", "username"} & set(fields):
+            kwargs["update_fields"] = {*fields, "name_pinyin"}
         super().save(*args, **kwargs)
 
     # --- roles and scope -----------------------------------------------------------------

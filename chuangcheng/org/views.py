@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q
+from django.db.models.functions import ExtractMonth
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -69,8 +70,12 @@ KIND_ORDER = {
 }
 
 
+def _sibling_key(unit):
+    return (KIND_ORDER.get(unit.kind, 99), unit.sort_order, unit.name_pinyin)
+
+
 def _sort_nodes(nodes):
-    nodes.sort(key=lambda n: (KIND_ORDER.get(n["unit"].kind, 99), n["unit"].sort_order, n["unit"].name_pinyin))
+    nodes.sort(key=lambda node: _sibling_key(node["unit"]))
     for node in nodes:
         _sort_nodes(node["children"])
     return nodes
@@ -207,11 +212,25 @@ def visits(request):
     if request.GET.get("mine") == "1":
         qs = qs.filter(leader=request.user)
     page = Paginator(qs, 30).get_page(request.GET.get("page"))
+    year = timezone.localdate().year
+    per_month = dict(
+        qs.filter(visited_on__year=year)
+        .annotate(month=ExtractMonth("visited_on"))
+        .order_by()
+        .values_list("month")
+        .annotate(n=Count("id"))
+    )
     return render(
         request,
         "org/visits.html",
         {
             "page": page,
+            "year": year,
+            "chart": {
+                "labels": [_("{m} month").format(m=m) for m in range(1, 13)],
+                "values": [per_month.get(m, 0) for m in range(1, 13)],
+                "title": _("Visits per month in {year}").format(year=year),
+            },
             "mine": request.GET.get("mine") == "1",
             "can_log_visit": actions.pairings_loggable_by(request.user).exists(),
             "is_leader": request.user.has_role(Role.LEADER),

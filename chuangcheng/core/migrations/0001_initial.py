@@ -4,33 +4,66 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='AuditLog',
+            name="AuditLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='time')),
-                ('username', models.CharField(blank=True, max_length=150, verbose_name='username')),
-                ('unit_id', models.BigIntegerField(blank=True, null=True, verbose_name='unit id')),
-                ('unit_name', models.CharField(blank=True, max_length=200, verbose_name='unit')),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True, verbose_name='IP address')),
-                ('action', models.CharField(choices=[('login', 'Login'), ('login_failed', 'Login failed'), ('locked_out', 'Locked out'), ('logout', 'Logout'), ('session_expired', 'Session expired'), ('password_changed', 'Password changed'), ('access_denied', 'Access denied'), ('create', 'Create'), ('update', 'Update'), ('delete', 'Delete'), ('export', 'Export')], db_index=True, max_length=32, verbose_name='action')),
-                ('object_type', models.CharField(blank=True, max_length=100, verbose_name='object type')),
-                ('object_id', models.CharField(blank=True, max_length=64, verbose_name='object id')),
-                ('result', models.CharField(choices=[('success', 'Success'), ('failure', 'Failure'), ('denied', 'Denied')], max_length=16, verbose_name='result')),
-                ('request_id', models.CharField(blank=True, max_length=32, verbose_name='request id')),
-                ('detail', models.JSONField(blank=True, default=dict, verbose_name='detail')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True, db_index=True, verbose_name="time")),
+                ("username", models.CharField(blank=True, max_length=150, verbose_name="username")),
+                ("unit_id", models.BigIntegerField(blank=True, null=True, verbose_name="unit id")),
+                ("unit_name", models.CharField(blank=True, max_length=200, verbose_name="unit")),
+                (
+                    "ip_address",
+                    models.GenericIPAddressField(blank=True, null=True, verbose_name="IP address"),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("login", "Login"),
+                            ("login_failed", "Login failed"),
+                            ("locked_out", "Locked out"),
+                            ("logout", "Logout"),
+                            ("session_expired", "Session expired"),
+                            ("password_changed", "Password changed"),
+                            ("access_denied", "Access denied"),
+                            ("create", "Create"),
+                            ("update", "Update"),
+                            ("delete", "Delete"),
+                            ("export", "Export"),
+                        ],
+                        db_index=True,
+                        max_length=32,
+                        verbose_name="action",
+                    ),
+                ),
+                ("object_type", models.CharField(blank=True, max_length=100, verbose_name="object type")),
+                ("object_id", models.CharField(blank=True, max_length=64, verbose_name="object id")),
+                (
+                    "result",
+                    models.CharField(
+                        choices=[("success", "Success"), ("failure", "Failure"), ("denied", "Denied")],
+                        max_length=16,
+                        verbose_name="result",
+                    ),
+                ),
+                ("request_id", models.CharField(blank=True, max_length=32, verbose_name="request id")),
+                ("detail", models.JSONField(blank=True, default=dict, verbose_name="detail")),
             ],
             options={
-                'verbose_name': 'audit log entry',
-                'verbose_name_plural': 'audit log',
-                'ordering': ['-at', '-id'],
+                "verbose_name": "audit log entry",
+                "verbose_name_plural": "audit log",
+                "ordering": ["-at", "-id"],
             },
         ),
     ]

@@ -25,6 +25,11 @@ def test_english_switch_changes_the_interface_and_back(client, world):
     assert "组织架构" in client.get("/org/").content.decode()
 
 
+def test_an_english_browser_still_gets_chinese_until_the_person_switches(client, db):
+    html = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="zh-hans">' in html and "登录" in html
+
+
 def test_times_are_beijing_time(settings):
     assert settings.TIME_ZONE == "Asia/Shanghai"
     assert settings.LANGUAGE_CODE == "zh-hans"

@@ -159,6 +159,21 @@ def test_unit_page_shows_the_pairing_scorecard(world, login):
     assert response.context["can_log_visit"] is False
 
 
+def test_visit_form_starts_with_todays_date(world, login):
+    html = login(world.people.leader).get(reverse("org:visit_create")).content.decode()
+    assert f'value="{timezone.localdate().isoformat()}"' in html
+
+
+def test_visits_per_month_chart_counts_this_years_visits_in_scope(world, login):
+    year = timezone.localdate().year
+    VisitFactory(pairing=world.pairing, visited_on=datetime.date(year, 3, 4))
+    VisitFactory(pairing=world.pairing, visited_on=datetime.date(year, 3, 20))
+    VisitFactory(pairing=world.pairing, visited_on=datetime.date(year - 1, 3, 20))
+    chart = login(world.people.office).get(reverse("org:visits")).context["chart"]
+    assert chart["values"] == [0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0]
+    assert chart["labels"][2] == "3月"
+
+
 def test_visit_list_is_scoped(world, login):
     VisitFactory(pairing=world.pairing)
     other = PairingFactory(leader=world.people.outsider, unit=world.units.other_township)
