@@ -106,10 +106,15 @@ def _chromium_path():
 
 
 def pytest_report_header(config):
+    from django.conf import settings
+
+    lines = [f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}"]
     path = _chromium_path()
     if path:
-        return f"browser tests: chromium at {path}"
-    return "browser tests: SKIPPED, no Chromium found (apt-get install chromium); CI installs it"
+        lines.append(f"browser tests: chromium at {path}")
+    else:
+        lines.append("browser tests: SKIPPED, no Chromium found (apt-get install chromium); CI installs it")
+    return lines
 
 
 @pytest.fixture(scope="session")

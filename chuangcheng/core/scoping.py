@@ -77,3 +77,26 @@ class ScopedQuerySet(models.QuerySet):
         if scope.is_empty:
             return self.none()
         return self.filter(scope.unit_q(self.scope_unit_lookup))
+
+
+def get_visible_or_404(queryset, user, *, request=None, **lookup):
+    """Fetch one object through ``visible_to(user)``; 404 when it is missing or out of scope.
+
+    Both cases answer the same (an id reveals nothing), but an existing object outside the
+    user's scope is written to the audit log as denied access (security.md 19): that is how
+    someone probing other units' ids shows up.
+    """
+    from django.http import Http404
+
+    from chuangcheng.core import audit
+    from chuangcheng.core.choices import AuditAction, AuditResult
+
+    try:
+        return queryset.visible_to(user).get(**lookup)
+    except queryset.model.DoesNotExist:
+        hidden = queryset.model._default_manager.filter(**lookup).first()
+        if hidden is not None:
+            audit.record(
+                AuditAction.ACCESS_DENIED, request=request, user=user, obj=hidden, result=AuditResult.DENIED
+            )
+        raise Http404 from None

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from chuangcheng.core.scoping import get_visible_or_404
 from chuangcheng.org import actions
 from chuangcheng.org.choices import Role, UnitKind
 from chuangcheng.org.forms import VisitForm
@@ -82,7 +83,7 @@ def _sort_nodes(nodes):
 
 
 def unit_detail(request, pk):
-    unit = get_object_or_404(OrgUnit.objects.visible_to(request.user).select_related("parent"), pk=pk)
+    unit = get_visible_or_404(OrgUnit.objects.select_related("parent"), request.user, request=request, pk=pk)
     visible_units = OrgUnit.objects.visible_to(request.user)
     year = timezone.localdate().year
     context = {
@@ -149,7 +150,7 @@ def _person_context(request, person):
 
 
 def person_detail(request, pk):
-    person = get_object_or_404(User.objects.visible_to(request.user).select_related("unit"), pk=pk)
+    person = get_visible_or_404(User.objects.select_related("unit"), request.user, request=request, pk=pk)
     if person.unit and not request.user.can_see_unit(person.unit):
         person.unit = None  # a person seen only as themself does not reveal a hidden unit
     return render(request, "org/person.html", _person_context(request, person))
@@ -195,8 +196,8 @@ def visit_create(request):
 
 
 def visit_detail(request, pk):
-    visit = get_object_or_404(
-        Visit.objects.visible_to(request.user).select_related("leader", "unit", "recorded_by"), pk=pk
+    visit = get_visible_or_404(
+        Visit.objects.select_related("leader", "unit", "recorded_by"), request.user, request=request, pk=pk
     )
     return render(request, "org/visit.html", {"visit": visit, "photos": visit.photos.all()})
 

@@ -4,6 +4,7 @@ whether it browses lists, opens ids directly, or calls the API (DESIGN.md rule 1
 import pytest
 from django.urls import reverse
 
+from chuangcheng.core.models import AuditLog
 from chuangcheng.org.models import OrgUnit, User
 
 COUNTY = {
@@ -125,6 +126,19 @@ def test_other_units_person_is_404_by_direct_id(world, login, persona, other):
 def test_unknown_unit_id_is_404(world, login):
     client = login(world.people.office)
     assert client.get(reverse("org:unit", args=[999999])).status_code == 404
+    assert not AuditLog.objects.filter(action="access_denied").exists()
+
+
+def test_probing_another_units_id_is_recorded_as_denied_access(world, login):
+    client = login(world.people.township)
+    client.get(reverse("org:unit", args=[world.units.township2.pk]))
+    entry = AuditLog.objects.get(action="access_denied")
+    assert (entry.username, entry.object_type, entry.object_id, entry.result) == (
+        "township",
+        "org.orgunit",
+        str(world.units.township2.pk),
+        "denied",
+    )
 
 
 def test_tree_page_lists_own_subtree_only(world, login):
