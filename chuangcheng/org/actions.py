@@ -10,7 +10,7 @@ from chuangcheng.core import audit
 from chuangcheng.core.choices import AuditAction
 from chuangcheng.core.uploads import CleanImage
 from chuangcheng.org.choices import OFFICE_ROLES, Role
-from chuangcheng.org.models import Pairing, User, Visit, VisitPhoto
+from chuangcheng.org.models import OrgUnit, Pairing, User, Visit, VisitPhoto
 
 
 class ActionError(Exception):
@@ -63,3 +63,42 @@ def log_visit(actor: User, data: VisitInput, *, request=None) -> Visit:
             VisitPhoto.objects.create(visit=visit, image=photo.file, taken_at=taken_at)
         audit.record(AuditAction.CREATE, request=request, user=actor, obj=visit, photos=len(data.photos))
     return visit
+
+
+def can_edit_responsibility(actor: User, unit: OrgUnit) -> bool:
+    """Who keeps a unit's 一把手 / 分管领导 / 专职干部 on record: the campaign office for any unit
+    in its area, and a unit administrator for their own unit and the units below it."""
+    if not actor.is_active or not actor.can_see_unit(unit):
+        return False
+    if actor.is_superuser or actor.has_role(*OFFICE_ROLES):
+        return True
+    return any(unit.path.startswith(own.path) for own in actor.units_with_role(Role.UNIT_ADMIN))
+
+
+def update_responsibility(
+    actor: User, unit: OrgUnit, *, principal, leader_in_charge, full_time_staff, request=None
+) -> OrgUnit:
+    """Record who answers for a unit. Every person named must belong to the unit."""
+    if not can_edit_responsibility(actor, unit):
+        raise ActionError(_("You cannot change this unit's responsibility record."))
+    named = [p for p in (principal, leader_in_charge, *full_time_staff) if p is not None]
+    if any(person.unit_id != unit.pk for person in named):
+        raise ActionError(_("Everyone named must be a member of the unit."))
+    with transaction.atomic():
+        locked = OrgUnit.objects.select_for_update().get(pk=unit.pk)
+        before = {
+            "principal": locked.principal_id,
+            "leader_in_charge": locked.leader_in_charge_id,
+            "full_time_staff": sorted(locked.full_time_staff.values_list("pk", flat=True)),
+        }
+        locked.principal = principal
+        locked.leader_in_charge = leader_in_charge
+        locked.save(update_fields=["principal", "leader_in_charge", "updated_at"])
+        locked.full_time_staff.set(full_time_staff)
+        after = {
+            "principal": getattr(principal, "pk", None),
+            "leader_in_charge": getattr(leader_in_charge, "pk", None),
+            "full_time_staff": sorted(p.pk for p in full_time_staff),
+        }
+        audit.record(AuditAction.UPDATE, request=request, user=actor, obj=locked, before=before, after=after)
+    return locked

@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chuangcheng.core.uploads import clean_image
-from chuangcheng.org.models import Pairing
+from chuangcheng.org.models import Pairing, User
 
 MAX_VISIT_PHOTOS = 6
 
@@ -89,3 +89,36 @@ class VisitForm(forms.Form):
         if pairing and day and not pairing.is_active_on(day):
             self.add_error("visited_on", _("The date of the visit lies outside the pairing's period."))
         return cleaned
+
+
+class ResponsibilityForm(forms.Form):
+    """一把手, 分管领导 and 专职干部 of one unit, chosen from its own members."""
+
+    principal = forms.ModelChoiceField(
+        label=_("Principal (一把手)"), queryset=User.objects.none(), required=False, empty_label=_("— none —")
+    )
+    leader_in_charge = forms.ModelChoiceField(
+        label=_("Leader in charge (分管领导)"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("— none —"),
+    )
+    full_time_staff = forms.ModelMultipleChoiceField(
+        label=_("Full-time staff (专职干部)"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, unit, **kwargs):
+        super().__init__(*args, **kwargs)
+        members = unit.members.filter(is_active=True).order_by("name_pinyin")
+        for name in ("principal", "leader_in_charge", "full_time_staff"):
+            self.fields[name].queryset = members
+            self.fields[name].label_from_instance = self._person_label
+            self.fields[name].error_messages["invalid_choice"] = _("Choose a member of this unit.")
+        self.fields["full_time_staff"].error_messages["invalid_choice"] = _("Choose members of this unit.")
+
+    @staticmethod
+    def _person_label(person):
+        return f"{person.display_name}（{person.job_title}）" if person.job_title else person.display_name

@@ -7,6 +7,7 @@ app_name = "org"
 urlpatterns = [
     path("", views.tree, name="tree"),
     path("units/<int:pk>/", views.unit_detail, name="unit"),
+    path("units/<int:pk>/responsibility/", views.unit_responsibility, name="unit_responsibility"),
     path("people/", views.people, name="people"),
     path("people/<int:pk>/", views.person_detail, name="person"),
     path("visits/", views.visits, name="visits"),

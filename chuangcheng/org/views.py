@@ -1,6 +1,7 @@
 """Pages of the org app. Thin: fetch through visible_to, validate a form, call an action, render."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Q
 from django.db.models.functions import ExtractMonth
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 from chuangcheng.core.scoping import get_visible_or_404
 from chuangcheng.org import actions
 from chuangcheng.org.choices import Role, UnitKind
-from chuangcheng.org.forms import VisitForm
+from chuangcheng.org.forms import ResponsibilityForm, VisitForm
 from chuangcheng.org.models import OrgUnit, Pairing, User, Visit, VisitPhoto
 
 
@@ -104,6 +105,7 @@ def unit_detail(request, pk):
         "visits": unit.visits.select_related("leader").prefetch_related("photos")[:10],
         "year": year,
         "can_log_visit": actions.pairings_loggable_by(request.user).filter(unit=unit).exists(),
+        "can_edit_responsibility": actions.can_edit_responsibility(request.user, unit),
     }
     # principal and leader in charge are shown only when the user may see those people
     visible_people = User.objects.visible_to(request.user)
@@ -162,6 +164,34 @@ def profile(request):
     context["is_profile"] = True
     context["all_assignments"] = request.user.role_assignments.select_related("unit")
     return render(request, "org/person.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def unit_responsibility(request, pk):
+    """Edit who answers for a unit: the office for its area, a unit administrator for their own."""
+    unit = get_visible_or_404(OrgUnit.objects.all(), request.user, request=request, pk=pk)
+    if not actions.can_edit_responsibility(request.user, unit):
+        raise PermissionDenied
+    if request.method == "POST":
+        form = ResponsibilityForm(request.POST, unit=unit)
+        if form.is_valid():
+            try:
+                actions.update_responsibility(request.user, unit, request=request, **form.cleaned_data)
+            except actions.ActionError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("The responsibility record has been saved."))
+                return redirect(unit)
+        return render(request, "org/unit_responsibility.html", {"unit": unit, "form": form}, status=400)
+    form = ResponsibilityForm(
+        unit=unit,
+        initial={
+            "principal": unit.principal_id,
+            "leader_in_charge": unit.leader_in_charge_id,
+            "full_time_staff": list(unit.full_time_staff.values_list("pk", flat=True)),
+        },
+    )
+    return render(request, "org/unit_responsibility.html", {"unit": unit, "form": form})
 
 
 @require_http_methods(["GET", "POST"])

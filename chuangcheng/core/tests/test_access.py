@@ -91,3 +91,28 @@ def test_no_page_refers_to_an_external_host(client, world):
     for path in ("/accounts/login/", "/", "/org/", "/org/people/", "/accounts/profile/"):
         html = client.get(path).content.decode()
         assert not re.search(r"""(src|href)=["']?(https?:)?//""", html), path
+
+
+def test_django_admin_is_for_superusers_only(client, world):
+    from chuangcheng.org.models import User
+
+    client.force_login(world.people.office)
+    assert client.get("/admin/").status_code == 302  # to the admin's own login
+    root = User.objects.create_superuser("root", password="Root@2026pass")
+    client.force_login(root)
+    response = client.get("/admin/")
+    assert response.status_code == 200
+    assert "站点管理" in response.content.decode()
+
+
+def test_audit_entries_cannot_be_edited_or_deleted(world, client):
+    from chuangcheng.core.models import AppendOnlyError, AuditLog
+
+    client.post("/accounts/login/", {"username": "office", "password": world.password})
+    entry = AuditLog.objects.get(action="login")
+    entry.result = "failure"
+    with pytest.raises(AppendOnlyError):
+        entry.save()
+    with pytest.raises(AppendOnlyError):
+        entry.delete()
+    assert AuditLog.objects.get(pk=entry.pk).result == "success"
