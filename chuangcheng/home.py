@@ -1,6 +1,5 @@
 """工作台: the page each person lands on. Project level, because it gathers from every app."""
 
-from django.db.models import Count, Max, Q
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -19,10 +18,7 @@ def home(request):
         "my_pairings": Pairing.objects.filter(leader=user)
         .active()
         .select_related("unit")
-        .annotate(
-            visits_this_year=Count("visits", filter=Q(visits__visited_on__year=year)),
-            last_visit=Max("visits__visited_on"),
-        ),
+        .with_scorecard(year),
         "recent_visits": Visit.objects.visible_to(user).select_related("leader", "unit")[:5],
         "can_log_visit": org_actions.pairings_loggable_by(user).exists(),
         "year": year,

@@ -1,6 +1,6 @@
 """Read queries for org models; every list a user sees starts from ``visible_to``."""
 
-from django.db.models import Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 
 from chuangcheng.core.scoping import ScopedQuerySet, scope_for
@@ -36,6 +36,13 @@ class PairingQuerySet(ScopedQuerySet):
     def active(self, day=None):
         day = day or timezone.localdate()
         return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=day), started_on__lte=day)
+
+    def with_scorecard(self, year: int):
+        """The pairing scorecard (结对联创): visits in ``year`` and the last visit, in one query."""
+        return self.annotate(
+            visits_this_year=Count("visits", filter=Q(visits__visited_on__year=year)),
+            last_visit=Max("visits__visited_on"),
+        )
 
 
 class VisitQuerySet(ScopedQuerySet):

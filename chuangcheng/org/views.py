@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Q
 from django.db.models.functions import ExtractMonth
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -97,10 +97,7 @@ def unit_detail(request, pk):
         "full_time_staff": unit.full_time_staff.order_by("name_pinyin"),
         "role_holders": unit.role_assignments.select_related("user").order_by("role", "user__name_pinyin"),
         "pairings": unit.pairings.select_related("leader")
-        .annotate(
-            visits_this_year=Count("visits", filter=Q(visits__visited_on__year=year)),
-            last_visit=Max("visits__visited_on"),
-        )
+        .with_scorecard(year)
         .order_by("-ended_on", "leader__name_pinyin"),
         "visits": unit.visits.select_related("leader").prefetch_related("photos")[:10],
         "year": year,
@@ -142,10 +139,7 @@ def _person_context(request, person):
         "pairings": Pairing.objects.visible_to(request.user)
         .filter(leader=person)
         .select_related("unit")
-        .annotate(
-            visits_this_year=Count("visits", filter=Q(visits__visited_on__year=year)),
-            last_visit=Max("visits__visited_on"),
-        ),
+        .with_scorecard(year),
         "visits": Visit.objects.visible_to(request.user).filter(leader=person).select_related("unit")[:10],
         "year": year,
     }
