@@ -31,6 +31,8 @@ ITEMS = [
     NavItem("home", _("Workbench"), "home"),
     NavItem("org", _("Organisation"), "org:tree"),
     NavItem("people", _("People"), "org:people"),
+    NavItem("indicators", _("Assessment systems"), "indicators:systems"),
+    NavItem("points", _("Points"), "points:list"),
     NavItem("visits", _("Visits"), "org:visits", _is_leader_or_office),
 ]
 
@@ -50,7 +52,21 @@ def context(request):
     match = getattr(request, "resolver_match", None)
     current = ""
     if match is not None:
+        name = match.view_name
         current = {"org:tree": "org", "org:unit": "org", "org:people": "people", "org:person": "people"}.get(
-            match.view_name, "visits" if match.view_name.startswith("org:visit") else match.view_name
+            name
         )
+        if current is None:
+            current = next(
+                (
+                    key
+                    for prefix, key in (
+                        ("org:visit", "visits"),
+                        ("indicators:", "indicators"),
+                        ("points:", "points"),
+                    )
+                    if name.startswith(prefix)
+                ),
+                name,
+            )
     return {"nav_items": items, "nav_current": current, "site_name": settings.SITE_NAME}

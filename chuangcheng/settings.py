@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     # ours first so our templates (login, admin overrides) win
     "chuangcheng.core",
     "chuangcheng.org",
+    "chuangcheng.indicators",
+    "chuangcheng.points",
     "chuangcheng.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -47,6 +49,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "drf_spectacular",
+    "django_filters",
     "axes",
 ]
 
@@ -231,6 +234,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 100,
 }
@@ -288,3 +292,14 @@ LOGGING = {
 
 # --- Product settings -------------------------------------------------------------------------
 SITE_NAME = env("SITE_NAME", "四城同创工作平台")
+# Map tiles: none by default (county intranets have no internet); set to the county's own tile
+# server, e.g. "https://tiles.example.gov.cn/{z}/{x}/{y}.png".
+MAP_TILE_URL = env("MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = env("MAP_TILE_ATTRIBUTION", "")
+MAP_MAX_ZOOM = env_int("MAP_MAX_ZOOM", 18)
+if MAP_TILE_URL:
+    # the county's own tile server is the one other host pages may load images from
+    from urllib.parse import urlsplit
+
+    _tiles = urlsplit(MAP_TILE_URL.replace("{s}", "a"))
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(f"{_tiles.scheme}://{_tiles.netloc}")

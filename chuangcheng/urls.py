@@ -16,9 +16,13 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("accounts/", include("chuangcheng.core.urls")),
     path("org/", include("chuangcheng.org.urls")),
+    path("indicators/", include("chuangcheng.indicators.urls")),
+    path("points/", include("chuangcheng.points.urls")),
     path("i18n/setlang/", core_views.login_not_required_view(set_language), name="set_language"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/org/", include("chuangcheng.org.api.urls")),
+    path("api/indicators/", include("chuangcheng.indicators.api.urls")),
+    path("api/points/", include("chuangcheng.points.api.urls")),
     path("admin/", admin.site.urls),
 ]
 

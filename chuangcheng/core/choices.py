@@ -14,6 +14,7 @@ class AuditAction(models.TextChoices):
     UPDATE = "update", _("Update")
     DELETE = "delete", _("Delete")
     EXPORT = "export", _("Export")
+    IMPORT = "import", _("Import")
 
 
 class AuditResult(models.TextChoices):

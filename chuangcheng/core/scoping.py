@@ -20,6 +20,9 @@ class Scope:
     everything: bool = False
     subtree_paths: frozenset[str] = field(default_factory=frozenset)
     unit_ids: frozenset[int] = field(default_factory=frozenset)
+    # Units above the visible ones (their county, their city): a township sees the indicator
+    # systems and point types its county owns, without seeing the county's other units.
+    ancestor_ids: frozenset[int] = field(default_factory=frozenset)
 
     @classmethod
     def nothing(cls) -> "Scope":
@@ -45,6 +48,12 @@ class Scope:
             condition |= Q(**{id_lookup: sorted(self.unit_ids)})
         return condition
 
+    def unit_or_ancestor_q(self, prefix: str) -> Q:
+        """Like ``unit_q``, and also matching the units above the visible ones."""
+        if self.everything:
+            return Q()
+        return self.unit_q(prefix) | Q(**{f"{prefix}__in": sorted(self.ancestor_ids)})
+
     def covers_path(self, path: str, unit_id: int) -> bool:
         """Whether one unit (given its path and id) lies in this scope, without a query."""
         return (
@@ -69,6 +78,9 @@ class ScopedQuerySet(models.QuerySet):
     """
 
     scope_unit_lookup = "unit"
+    # True for data an area owns and everyone in it reads (indicator systems, point types):
+    # it is visible from the units below its owner too.
+    scope_includes_ancestors = False
 
     def visible_to(self, user):
         scope = scope_for(user)
@@ -76,6 +88,8 @@ class ScopedQuerySet(models.QuerySet):
             return self.all()
         if scope.is_empty:
             return self.none()
+        if self.scope_includes_ancestors:
+            return self.filter(scope.unit_or_ancestor_q(self.scope_unit_lookup))
         return self.filter(scope.unit_q(self.scope_unit_lookup))
 
 

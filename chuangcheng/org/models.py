@@ -242,6 +242,7 @@ class User(AbstractUser):
         else:
             subtrees: set[str] = set()
             units: set[int] = set()
+            paths: set[str] = set()
             for assignment in self._assignments():
                 if assignment.role in AREA_ROLES:
                     subtrees.add(assignment.unit.area().path)
@@ -249,13 +250,44 @@ class User(AbstractUser):
                     subtrees.add(assignment.unit.path)
                 else:
                     units.add(assignment.unit_id)
+                    paths.add(assignment.unit.path)
             if self.unit_id:
                 units.add(self.unit_id)
+                paths.add(self.unit.path)
             # a subtree inside another adds nothing
             subtrees = {p for p in subtrees if not any(p != q and p.startswith(q) for q in subtrees)}
-            scope = Scope(subtree_paths=frozenset(subtrees), unit_ids=frozenset(units))
+            ancestors = {
+                int(part) for path in subtrees | paths for part in path.strip("/").split("/") if part
+            }
+            scope = Scope(
+                subtree_paths=frozenset(subtrees),
+                unit_ids=frozenset(units),
+                ancestor_ids=frozenset(ancestors),
+            )
         self._scope_cache = scope
         return scope
+
+    @property
+    def is_office(self) -> bool:
+        """Campaign office (county or city) or superuser: may change campaign data in their area."""
+        return self.is_superuser or self.has_role(Role.OFFICE, Role.CITY_OFFICE)
+
+    def office_area(self) -> "OrgUnit | None":
+        """The campaign area this person manages as the office: the area of the unit where they
+        hold the office (or city-office) role. None when it cannot be told: no office role, or
+        offices in several areas and no own unit to choose by. A superuser manages their own
+        unit's area."""
+        if not self.is_active:
+            return None
+        units = self.units_with_role(Role.OFFICE) or self.units_with_role(Role.CITY_OFFICE)
+        areas = {area.pk: area for area in (unit.area() for unit in units)}
+        if len(areas) == 1:
+            return next(iter(areas.values()))
+        if self.unit_id and (self.is_superuser or areas):
+            own = self.unit.area()
+            if self.is_superuser or own.pk in areas:
+                return own
+        return None
 
     def can_see_unit(self, unit: OrgUnit) -> bool:
         return self.get_scope().covers_path(unit.path, unit.pk)

@@ -33,3 +33,17 @@ def test_an_english_browser_still_gets_chinese_until_the_person_switches(client,
 def test_times_are_beijing_time(settings):
     assert settings.TIME_ZONE == "Asia/Shanghai"
     assert settings.LANGUAGE_CODE == "zh-hans"
+
+
+def test_translations_keep_every_placeholder():
+    import re
+
+    placeholder = re.compile(r"\{\w+\}|%\(\w+\)s")
+    catalogue = polib.pofile(str(PO))
+    wrong = []
+    for entry in catalogue:
+        translations = list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
+        for text in translations:
+            if sorted(placeholder.findall(entry.msgid)) != sorted(placeholder.findall(text)):
+                wrong.append(entry.msgid)
+    assert wrong == []

@@ -13,7 +13,15 @@
       tooltip: { trigger: "axis" },
       xAxis: { type: "category", data: data.labels, axisTick: { alignWithLabel: true } },
       yAxis: { type: "value", minInterval: 1 },
-      series: [{ type: element.dataset.chart || "bar", data: data.values, itemStyle: { color: "#b3261e" } }],
+      series: [{
+        type: element.dataset.chart || "bar",
+        data: data.values,
+        itemStyle: { color: "#b3261e" },
+        markLine: data.target == null ? undefined : {
+          symbol: "none", lineStyle: { color: "#1a7f37", type: "dashed" },
+          label: { formatter: "{c}" + (data.unit || "") }, data: [{ yAxis: data.target }]
+        }
+      }],
       animation: false
     });
     window.addEventListener("resize", function () { chart.resize(); });
