@@ -6,10 +6,10 @@ and ``flush()`` (deletes what its steps create, run in reverse module order). To
 modules it reads from.
 """
 
-from chuangcheng.demo.builders import org
+from chuangcheng.demo.builders import campaign, org
 from chuangcheng.demo.builders.base import Step
 
-MODULES = [org]
+MODULES = [org, campaign]
 
 STEPS: list[Step] = [step for module in MODULES for step in module.STEPS]
 

@@ -205,7 +205,8 @@ def test_role_counts():
         == counts[Role.INSPECTOR]
         == 12
     )
-    assert counts[Role.POINT_LEADER] == 20
+    # 20 from the org step, 43 more given to the people the campaign step names as 点长
+    assert counts[Role.POINT_LEADER] == 63
     assert sorted(
         RoleAssignment.objects.filter(role=Role.OVERSIGHT).values_list("unit__name", flat=True)
     ) == [
@@ -408,11 +409,15 @@ def test_progress_lines():
     out = seed()
     steps = [line for line in out.splitlines() if line.startswith("[")]
     assert [line.split(" … ")[0] for line in steps] == [
-        "[1/5] 组织架构",
-        "[2/5] 人员账号",
-        "[3/5] 角色分工",
-        "[4/5] 结对联创",
-        "[5/5] 领导督战",
+        "[1/9] 组织架构",
+        "[2/9] 人员账号",
+        "[3/9] 角色分工",
+        "[4/9] 结对联创",
+        "[5/9] 领导督战",
+        "[6/9] 测评体系",
+        "[7/9] 区域轮廓",
+        "[8/9] 测评点位",
+        "[9/9] 数据指标",
     ]
-    assert steps[0] == "[1/5] 组织架构 … 95 个单位（示范县 82 个）"
-    assert steps[1] == "[2/5] 人员账号 … 174 人（示范县 160 人）"
+    assert steps[0] == "[1/9] 组织架构 … 95 个单位（示范县 82 个）"
+    assert steps[1] == "[2/9] 人员账号 … 174 人（示范县 160 人）"
