@@ -3,8 +3,10 @@
 from django.shortcuts import render
 from django.utils import timezone
 
+from chuangcheng.indicators.models import AssessmentSystem
 from chuangcheng.org import actions as org_actions
 from chuangcheng.org.models import OrgUnit, Pairing, User, Visit
+from chuangcheng.points.models import Point
 
 
 def home(request):
@@ -20,6 +22,13 @@ def home(request):
         .select_related("unit")
         .with_scorecard(year),
         "recent_visits": Visit.objects.visible_to(user).select_related("leader", "unit")[:5],
+        "point_count": Point.objects.visible_to(user).active().count(),
+        "active_systems": AssessmentSystem.objects.visible_to(user).active().order_by("title"),
+        "my_points": Point.objects.visible_to(user)
+        .active()
+        .filter(point_leader=user)
+        .select_related("point_type", "township")
+        .order_by("point_type__sort_order", "code"),
         "can_log_visit": org_actions.pairings_loggable_by(user).exists(),
         "year": year,
     }

@@ -187,3 +187,32 @@ def test_person_outside_scope_seen_as_self_does_not_reveal_unit(world, login):
     response = login(world.people.nobody).get(reverse("profile"))
     assert response.status_code == 200
     assert "无角色" in response.content.decode()
+
+
+def test_workbench_lists_the_points_a_point_leader_answers_for(world, login):
+    from chuangcheng.indicators.tests.factories import PointTypeFactory
+    from chuangcheng.points.models import Point
+
+    toilet = PointTypeFactory(area=world.units.county, name="公共厕所")
+    mine = Point.objects.create(
+        area=world.units.county,
+        point_type=toilet,
+        code="GC-1",
+        name="西门公厕",
+        township=world.units.township,
+        responsible_unit=world.units.community,
+        point_leader=world.people.pointleader,
+    )
+    Point.objects.create(
+        area=world.units.county,
+        point_type=toilet,
+        code="GC-2",
+        name="东城公厕",
+        township=world.units.township2,
+        responsible_unit=world.units.township2,
+        point_leader=world.people.neighbour,
+    )
+    response = login(world.people.pointleader).get("/")
+    assert [p.name for p in response.context["my_points"]] == [mine.name]
+    assert response.context["point_count"] == 1
+    assert "我负责的点位（1）" in response.content.decode()
