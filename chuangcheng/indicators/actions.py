@@ -139,11 +139,13 @@ def record_metric_value(actor: User, data: MetricValueInput, *, request=None) ->
     value = _computed_value(data)
     period_start = period_start_for(metric.period_type, data.period_start)
     with transaction.atomic():
-        current = (
-            MetricValue.objects.select_for_update()
-            .filter(metric=metric, unit=data.unit, period_start=period_start, superseded_by__isnull=True)
-            .first()
-        )
+        # Lock the metric, not the values: "the current value" is found through an outer join
+        # (PostgreSQL cannot lock that side), and two people correcting the same period must
+        # queue so that only one row supersedes the old value.
+        Metric.objects.select_for_update().filter(pk=metric.pk).first()
+        current = MetricValue.objects.filter(
+            metric=metric, unit=data.unit, period_start=period_start, superseded_by__isnull=True
+        ).first()
         if current is not None and not data.note.strip():
             raise ValidationError({"note": _("A value for this period exists; say why it is corrected.")})
         row = MetricValue.objects.create(
