@@ -149,7 +149,8 @@ def metrics(request):
     for metric in qs:
         target, upper = metric.effective_target()
         met = None if metric.latest_value is None else metric.is_met(metric.latest_value)
-        rows.append({"metric": metric, "target": target, "upper": upper, "met": met})
+        label = _period_label(metric, metric.latest_period) if metric.latest_period else ""
+        rows.append({"metric": metric, "target": target, "upper": upper, "met": met, "period_label": label})
     return render(request, "indicators/metrics.html", {"rows": rows})
 
 
@@ -259,6 +260,7 @@ def metric_detail(request, pk):
     for row in values:
         row.is_current = row.pk not in corrected
         row.met = None
+        row.period_label = _period_label(metric, row.period_start)
     # met / not met is judged on the area-wide current values, oldest first ("keeps improving"
     # compares each with the one before)
     area_series = sorted(

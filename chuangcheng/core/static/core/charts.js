@@ -9,7 +9,7 @@
     var chart = window.echarts.init(element, null, { renderer: "svg" });
     chart.setOption({
       title: { text: data.title, left: "center", textStyle: { fontSize: 14, fontWeight: 600 } },
-      grid: { left: 32, right: 12, top: 40, bottom: 28 },
+      grid: { left: 36, right: data.target == null ? 12 : 48, top: 40, bottom: 28 },
       tooltip: { trigger: "axis" },
       xAxis: { type: "category", data: data.labels, axisTick: { alignWithLabel: true } },
       yAxis: { type: "value", minInterval: 1 },
