@@ -57,3 +57,24 @@ def test_secret_can_come_from_a_file(tmp_path):
         "check", DEBUG="0", SECRET_KEY_FILE=str(secret_file), ALLOWED_HOSTS="x.gov.cn", VAR_DIR=str(tmp_path)
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_the_web_server_is_production_unless_told_otherwise(tmp_path):
+    """wsgi.py has no DEBUG default: without SECRET_KEY it refuses to start."""
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE"}}
+    env["VAR_DIR"] = str(tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-c", "import chuangcheng.wsgi"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_manage_py_is_a_development_tool_by_default(tmp_path):
+    result = _manage("check", VAR_DIR=str(tmp_path))
+    assert result.returncode == 0, result.stderr
