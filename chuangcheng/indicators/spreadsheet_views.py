@@ -7,17 +7,11 @@ user's token answers 404. Confirming reads and checks the file again (the area m
 in between) and imports it in one transaction.
 """
 
-import json
-import re
-import secrets
-import time
 from urllib.parse import quote
 
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,17 +19,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from chuangcheng.core import audit
+from chuangcheng.core import audit, pending_uploads
 from chuangcheng.core.choices import AuditAction
 from chuangcheng.core.scoping import get_visible_or_404
 from chuangcheng.indicators import spreadsheet
 from chuangcheng.indicators.choices import SystemStatus
 from chuangcheng.indicators.models import AssessmentSystem
 
-STORE_DIR = "imports"
-TOKEN_BYTES = 24
-TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{16,64}")
-TOKEN_MAX_AGE_SECONDS = 24 * 3600
+UPLOAD_KIND = "standards"
 PREVIEW_ROWS = 30
 PREVIEW_WARNINGS = 200
 
@@ -77,68 +68,8 @@ class UploadForm(forms.Form):
         return upload
 
 
-# --- the temporary store ------------------------------------------------------------------------
-
-
-def _paths(token: str) -> tuple[str, str]:
-    return f"{STORE_DIR}/{token}.xlsx", f"{STORE_DIR}/{token}.json"
-
-
-def _store(upload, user, area) -> str:
-    _discard_expired()
-    token = secrets.token_urlsafe(TOKEN_BYTES)
-    data_path, meta_path = _paths(token)
-    upload.seek(0)
-    default_storage.save(data_path, ContentFile(upload.read()))
-    meta = {"user": user.pk, "area": area.pk, "name": upload.name[:200], "at": time.time()}
-    default_storage.save(meta_path, ContentFile(json.dumps(meta).encode()))
-    return token
-
-
-def _load(token: str, user) -> dict:
-    """The stored upload's record, only for the person who uploaded it; 404 otherwise."""
-    if not TOKEN_RE.fullmatch(token):
-        raise Http404
-    data_path, meta_path = _paths(token)
-    try:
-        with default_storage.open(meta_path) as handle:
-            meta = json.loads(handle.read())
-    except (FileNotFoundError, OSError, ValueError):
-        raise Http404 from None
-    if meta.get("user") != user.pk or time.time() - meta.get("at", 0) > TOKEN_MAX_AGE_SECONDS:
-        raise Http404
-    meta["data_path"] = data_path
-    return meta
-
-
-def _discard(token: str):
-    for path in _paths(token):
-        if default_storage.exists(path):
-            default_storage.delete(path)
-
-
-def _discard_expired():
-    """Uploads nobody confirmed are deleted after a day (checked on each new upload)."""
-    try:
-        _dirs, files = default_storage.listdir(STORE_DIR)
-    except (FileNotFoundError, OSError):
-        return
-    now = time.time()
-    for name in files:
-        if not name.endswith(".json"):
-            continue
-        token = name[: -len(".json")]
-        try:
-            with default_storage.open(f"{STORE_DIR}/{name}") as handle:
-                at = json.loads(handle.read()).get("at", 0)
-        except (OSError, ValueError):
-            at = 0
-        if now - at > TOKEN_MAX_AGE_SECONDS:
-            _discard(token)
-
-
-def _prepare(meta, area):
-    with default_storage.open(meta["data_path"]) as handle:
+def _prepare(pending, area):
+    with pending.open() as handle:
         return spreadsheet.prepare_import(handle, area)
 
 
@@ -159,7 +90,10 @@ def import_start(request):
         if not plan.is_valid:
             context.update({"problems": plan.problems, "file_name": upload.name})
             return render(request, "indicators/import.html", context, status=400)
-        token = _store(upload, request.user, area)
+        upload.seek(0)
+        token = pending_uploads.keep(
+            upload.read(), user=request.user, kind=UPLOAD_KIND, area_id=area.pk, name=upload.name
+        )
         return redirect("indicators:import_confirm", token=token)
     return render(request, "indicators/import.html", context)
 
@@ -168,11 +102,11 @@ def import_start(request):
 def import_confirm(request, token):
     """GET: preview the stored upload. POST: check it again and import it."""
     area = _require_office_area(request)
-    meta = _load(token, request.user)
-    if meta.get("area") != area.pk:
+    pending = pending_uploads.fetch(token, user=request.user, kind=UPLOAD_KIND)
+    if pending.area_id != area.pk:
         raise Http404
-    plan = _prepare(meta, area)
-    context = {"area": area, "token": token, "file_name": meta.get("name", "")}
+    plan = _prepare(pending, area)
+    context = {"area": area, "token": token, "file_name": pending.name}
     if not plan.is_valid:
         context.update({"form": UploadForm(), "problems": plan.problems})
         return render(request, "indicators/import.html", context, status=400)
@@ -184,7 +118,7 @@ def import_confirm(request, token):
         except spreadsheet.WorkbookInvalid as exc:
             context.update({"form": UploadForm(), "problems": exc.problems})
             return render(request, "indicators/import.html", context, status=400)
-        _discard(token)
+        pending_uploads.discard(token)
         messages.success(
             request,
             _("Imported {name}: {n} indicators.").format(name=system.name, n=len(plan.parsed.indicators)),

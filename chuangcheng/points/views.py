@@ -3,27 +3,23 @@
 Thin: fetch through visible_to (get_visible_or_404), validate a form, call an action, render.
 """
 
-import datetime
 import io
-import uuid
 from urllib.parse import urlencode
 
 import segno
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
-from django.http import FileResponse, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from chuangcheng.core import pending_uploads
 from chuangcheng.core.scoping import get_visible_or_404, scope_for
 from chuangcheng.indicators.models import CheckItem, Indicator, PointType
 from chuangcheng.org.choices import AREA_KINDS
@@ -404,30 +400,13 @@ def _import_area(request):
     return area
 
 
-IMPORT_FOLDER = "imports/points"
-IMPORT_KEEP = datetime.timedelta(days=1)
-
-
-def _sweep_abandoned_imports():
-    """Delete checked files nobody confirmed within a day (a preview left open, a closed tab)."""
-    try:
-        _folders, names = default_storage.listdir(IMPORT_FOLDER)
-    except FileNotFoundError:
-        return
-    cutoff = timezone.now() - IMPORT_KEEP
-    for name in names:
-        path = f"{IMPORT_FOLDER}/{name}"
-        try:
-            if default_storage.get_modified_time(path) < cutoff:
-                default_storage.delete(path)
-        except (FileNotFoundError, NotImplementedError):
-            continue
+UPLOAD_KIND = "points"
 
 
 def _discard_pending(request):
     pending = request.session.pop(IMPORT_SESSION_KEY, None)
-    if pending and default_storage.exists(pending["path"]):
-        default_storage.delete(pending["path"])
+    if pending:
+        pending_uploads.discard(pending.get("token"))
 
 
 @require_http_methods(["GET", "POST"])
@@ -447,9 +426,16 @@ def import_upload(request):
     if not plan.ok:
         return render(request, "points/import.html", context, status=400)
     _discard_pending(request)
-    _sweep_abandoned_imports()
-    path = default_storage.save(f"{IMPORT_FOLDER}/{uuid.uuid4().hex}.xlsx", ContentFile(content))
-    request.session[IMPORT_SESSION_KEY] = {"path": path, "name": upload.name[:200], "area": area.pk}
+    token = pending_uploads.keep(
+        content, user=request.user, kind=UPLOAD_KIND, area_id=area.pk, name=upload.name
+    )
+    kept = pending_uploads.fetch(token, user=request.user, kind=UPLOAD_KIND)
+    request.session[IMPORT_SESSION_KEY] = {
+        "token": token,
+        "path": kept.path,
+        "name": kept.name,
+        "area": area.pk,
+    }
     context.update({"preview": plan.rows[:IMPORT_PREVIEW_ROWS], "file_name": upload.name})
     return render(request, "points/import_preview.html", context)
 
@@ -458,18 +444,21 @@ def import_upload(request):
 def import_confirm(request):
     """Check the kept file again (things may have changed) and write it, all or nothing."""
     area = _import_area(request)
-    pending = request.session.get(IMPORT_SESSION_KEY)
-    if not pending or pending.get("area") != area.pk or not default_storage.exists(pending["path"]):
+    pending = request.session.get(IMPORT_SESSION_KEY) or {}
+    try:
+        kept = pending_uploads.fetch(pending.get("token"), user=request.user, kind=UPLOAD_KIND)
+    except Http404:
+        kept = None
+    if kept is None or kept.area_id != area.pk:
         messages.error(request, _("There is no checked file waiting to be imported. Upload it again."))
         return redirect("points:import")
-    with default_storage.open(pending["path"], "rb") as stored:
-        content = stored.read()
+    content = kept.read()
     plan = points_import.plan_import(content, area=area, people=actions.leaders_for(request.user))
     if not plan.ok:
         _discard_pending(request)
         context = {"form": ImportForm(), "area": area, "columns": points_import.COLUMNS, "plan": plan}
         return render(request, "points/import.html", context, status=400)
-    result = points_import.apply_import(plan, actor=request.user, request=request, source=pending["name"])
+    result = points_import.apply_import(plan, actor=request.user, request=request, source=kept.name)
     _discard_pending(request)
     messages.success(
         request,
