@@ -22,6 +22,22 @@ class ActionError(Exception):
 
 # --- assessment systems ------------------------------------------------------------------
 
+
+def archive_active_systems(area, title, city_level, *, keep_pk=None) -> list[int]:
+    """Archive the active system(s) of one title and level in an area (locking them), so another
+    can become active; returns their ids. Every activation goes through here: the status page,
+    the spreadsheet import and the reference loader."""
+    archived = []
+    others = AssessmentSystem.objects.select_for_update().filter(
+        area=area, title=title, city_level=city_level, status=SystemStatus.ACTIVE
+    )
+    for other in others.exclude(pk=keep_pk):
+        other.status = SystemStatus.ARCHIVED
+        other.save(update_fields=["status", "updated_at"])
+        archived.append(other.pk)
+    return archived
+
+
 STATUS_STEPS = {
     (SystemStatus.DRAFT, SystemStatus.ACTIVE),
     (SystemStatus.DRAFT, SystemStatus.ARCHIVED),
@@ -50,13 +66,7 @@ def set_system_status(actor: User, system_id: int, status: str, *, request=None)
             )
         replaced = []
         if status == SystemStatus.ACTIVE:
-            others = AssessmentSystem.objects.select_for_update().filter(
-                area=system.area, title=system.title, city_level=system.city_level, status=SystemStatus.ACTIVE
-            )
-            for other in others.exclude(pk=system.pk):
-                other.status = SystemStatus.ARCHIVED
-                other.save(update_fields=["status", "updated_at"])
-                replaced.append(other.pk)
+            replaced = archive_active_systems(system.area, system.title, system.city_level, keep_pk=system.pk)
         old = system.status
         system.status = status
         system.save(update_fields=["status", "updated_at"])

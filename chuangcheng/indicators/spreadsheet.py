@@ -43,6 +43,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from chuangcheng.core import audit
 from chuangcheng.core.choices import AuditAction
+from chuangcheng.indicators.actions import archive_active_systems
 from chuangcheng.indicators.choices import CityLevel, Method, ScoringMode, SystemStatus, Title
 from chuangcheng.indicators.models import AssessmentSystem, CheckItem, Indicator, PointType
 from chuangcheng.indicators.validation import TreeRow, check_tree
@@ -1151,12 +1152,7 @@ def import_system(
                 raise WorkbookInvalid([_edition_problem(area, row)])
             archived = []
             if activate:
-                for other in AssessmentSystem.objects.select_for_update().filter(
-                    area=area, title=row.title, city_level=row.city_level, status=SystemStatus.ACTIVE
-                ):
-                    other.status = SystemStatus.ARCHIVED
-                    other.save(update_fields=["status", "updated_at"])
-                    archived.append(other.pk)
+                archived = archive_active_systems(area, row.title, row.city_level)
             system = AssessmentSystem.objects.create(
                 area=area,
                 title=row.title,

@@ -5,13 +5,14 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.db.models.functions import ExtractMonth
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from chuangcheng.core.scoping import get_visible_or_404
+from chuangcheng.core.uploads import stream_image
 from chuangcheng.org import actions
 from chuangcheng.org.choices import Role, UnitKind
 from chuangcheng.org.forms import ResponsibilityForm, VisitForm
@@ -268,14 +269,4 @@ def visit_photo(request, pk):
     photo = get_object_or_404(
         VisitPhoto.objects.filter(visit__in=Visit.objects.visible_to(request.user)), pk=pk
     )
-    response = FileResponse(photo.image.open("rb"), content_type=_content_type(photo.image.name))
-    response["Content-Disposition"] = "inline"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
-
-
-def _content_type(name: str) -> str:
-    return {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}.get(
-        name.rsplit(".", 1)[-1], "application/octet-stream"
-    )
+    return stream_image(photo.image)

@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from chuangcheng.core import pending_uploads
 from chuangcheng.core.scoping import get_visible_or_404, scope_for
+from chuangcheng.core.uploads import stream_image
 from chuangcheng.indicators.models import CheckItem, Indicator, PointType
 from chuangcheng.org.choices import AREA_KINDS
 from chuangcheng.points import actions, points_import
@@ -252,15 +253,7 @@ def point_photo(request, pk):
     photo = get_object_or_404(
         PointPhoto.objects.filter(point__in=Point.objects.visible_to(request.user).values("pk")), pk=pk
     )
-    extension = photo.image.name.rsplit(".", 1)[-1].lower()
-    content_type = {"jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}.get(
-        extension, "application/octet-stream"
-    )
-    response = FileResponse(photo.image.open("rb"), content_type=content_type)
-    response["Content-Disposition"] = "inline"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return stream_image(photo.image)
 
 
 # --- map -------------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from chuangcheng.indicators.actions import archive_active_systems
 from chuangcheng.indicators.choices import (
     CityLevel,
     Comparison,
@@ -423,11 +424,8 @@ def _load_system(
 ) -> tuple[AssessmentSystem, dict[str, Indicator]]:
     status = SystemStatus.DRAFT
     if activate or (data["title"], data["city_level"]) in was_active:
-        previous = AssessmentSystem.objects.filter(
-            area=area, title=data["title"], city_level=data["city_level"], status=SystemStatus.ACTIVE
-        )
-        summary.archived += list(previous)
-        previous.update(status=SystemStatus.ARCHIVED)
+        archived = archive_active_systems(area, data["title"], data["city_level"])
+        summary.archived += list(AssessmentSystem.objects.filter(pk__in=archived))
         status = SystemStatus.ACTIVE
     system = AssessmentSystem.objects.create(
         area=area,
