@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "chuangcheng.org",
     "chuangcheng.indicators",
     "chuangcheng.points",
+    "chuangcheng.inspections",
     "chuangcheng.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -133,7 +134,23 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {"task": "core.clear_expired_sessions", "schedule": 6 * 3600},
+    # reveal the seeds of plans whose period has ended; mark assignments past their window missed
+    "inspections-housekeeping": {"task": "inspections.housekeeping", "schedule": 3600},
 }
+
+# --- Inspections (督查) -------------------------------------------------------------------------
+# Pass line of an inspection score (the campaign's; stored with each inspection when scored).
+INSPECTION_PASS_LINE = env_int("INSPECTION_PASS_LINE", 90)
+# How early before its window an assignment may be submitted (phone clocks drift), in minutes.
+INSPECTION_EARLY_MINUTES = env_int("INSPECTION_EARLY_MINUTES", 10)
+# How long after its window an inspection made on a bad network may still be uploaded, in hours.
+INSPECTION_SUBMIT_GRACE_HOURS = env_int("INSPECTION_SUBMIT_GRACE_HOURS", 24)
+# Starting farther than this from the point (metres) is flagged on the inspection.
+INSPECTION_FAR_METRES = env_int("INSPECTION_FAR_METRES", 300)
+INSPECTION_MAX_PHOTOS_PER_ITEM = env_int("INSPECTION_MAX_PHOTOS_PER_ITEM", 4)
+# A font with Chinese glyphs for the stamp burned into evidence photos (found automatically
+# among the usual Noto CJK / WenQuanYi paths when empty; without one the stamp is ASCII only).
+STAMP_FONT_PATH = env("STAMP_FONT_PATH", "")
 
 # --- Authentication and sessions (reference/security.md 8–12) --------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -226,6 +243,8 @@ STORAGES = {
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 10) * 1024 * 1024
 UPLOAD_MAX_PIXELS = env_int("UPLOAD_MAX_MEGAPIXELS", 40) * 1_000_000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# A multipart request may carry a checklist with photos for many items.
+DATA_UPLOAD_MAX_NUMBER_FILES = env_int("UPLOAD_MAX_FILES", 60)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- API --------------------------------------------------------------------------------------

@@ -18,7 +18,16 @@ from django.http import FileResponse
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+try:  # iPhones shoot HEIC; it is accepted and stored as JPEG
+    from pillow_heif import register_heif_opener
+
+    register_heif_opener()
+except ImportError:  # pragma: no cover - pillow-heif is in the lock file
+    pass
+
+# Pillow format → stored extension (HEIF is converted to JPEG)
+ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "HEIF": "jpg"}
+ORIGINAL_EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "HEIF": "heic"}
 _EXIF_DATETIME_ORIGINAL = 0x9003
 _EXIF_IFD = 0x8769
 _GPS_IFD = 0x8825
@@ -32,6 +41,7 @@ class CleanImage:
     taken_at: datetime | None
     latitude: float | None
     longitude: float | None
+    source_format: str = "JPEG"
 
 
 def _dms_to_degrees(dms, ref) -> float | None:
@@ -64,7 +74,7 @@ def _read_exif(image):
 def stream_image(field_file) -> FileResponse:
     """Send a stored image (already authorised by the caller): inline, its real type, nosniff,
     cacheable by the browser only."""
-    content_type = {v: f"image/{'jpeg' if v == 'jpg' else v}" for v in ALLOWED_FORMATS.values()}.get(
+    content_type = {v: f"image/{'jpeg' if v == 'jpg' else v}" for v in ("jpg", "png", "webp")}.get(
         field_file.name.rsplit(".", 1)[-1].lower(), "application/octet-stream"
     )
     response = FileResponse(field_file.open("rb"), content_type=content_type)
@@ -91,7 +101,7 @@ def clean_image(upload) -> CleanImage:
             width, height = probe.size
             if image_format not in ALLOWED_FORMATS:
                 raise ValidationError(
-                    _("The file “{name}” is not a JPEG, PNG or WebP image.").format(name=upload.name),
+                    _("The file “{name}” is not a JPEG, PNG, WebP or HEIC image.").format(name=upload.name),
                     code="bad_type",
                 )
             if width * height > settings.UPLOAD_MAX_PIXELS:
@@ -107,7 +117,7 @@ def clean_image(upload) -> CleanImage:
             image = ImageOps.exif_transpose(image)  # keep the orientation the phone meant
             image.info.clear()  # no EXIF, XMP, ICC comments or text chunks carried over
             out = io.BytesIO()
-            if image_format == "JPEG":
+            if image_format in ("JPEG", "HEIF"):
                 image.convert("RGB").save(out, format="JPEG", quality=85, optimize=True)
             else:
                 image.save(out, format=image_format)
@@ -125,4 +135,5 @@ def clean_image(upload) -> CleanImage:
         taken_at=taken_at,
         latitude=latitude,
         longitude=longitude,
+        source_format=image_format,
     )
