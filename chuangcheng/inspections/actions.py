@@ -219,6 +219,12 @@ def explain(shortfalls: list[drawing.Shortfall]) -> list[str]:
             texts.append(_("The pool has no inspectors: choose at least one."))
         elif s.code == "no_slots":
             texts.append(_("The time windows contain no day: check the date ranges, weekdays and day parts."))
+        elif s.code == "too_few_inspectors":
+            texts.append(
+                _(
+                    "Inspectors per visit: each visit needs {needed} inspectors but the pool has {available}."
+                ).format(needed=s.needed, available=s.available)
+            )
         elif s.code == "no_visits":
             texts.append(_("Neither visits per point nor extra visits are set: nothing would be drawn."))
         elif s.code == "type_quota":
@@ -393,7 +399,11 @@ class AmendInput:
 def amend_assignment(user, assignment: Assignment, data: AmendInput, *, request=None) -> Assignment:
     """Replace a pending assignment by hand: the original stays (status replaced) so the draw can
     still be verified; the replacement is marked amended; the amendment records who and why."""
-    assignment = Assignment.objects.select_for_update().select_related("plan", "point").get(pk=assignment.pk)
+    assignment = (
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("plan", "point")
+        .get(pk=assignment.pk)
+    )
     plan = assignment.plan
     if not can_plan(user, plan.area):
         raise ActionError(_("Only the campaign office of this area can amend its plans."), code="forbidden")
@@ -626,7 +636,9 @@ def _submit_locked(user, data: Submission, *, now, request) -> Inspection:
     second = None
     if data.assignment_id is not None:
         assignment = (
-            Assignment.objects.select_for_update()
+            # lock only the assignment row: PostgreSQL refuses FOR UPDATE on the nullable side
+            # of the outer join to the point's township
+            Assignment.objects.select_for_update(of=("self",))
             .select_related("plan", "point__responsible_unit", "point__township", "point__area")
             .filter(pk=data.assignment_id)
             .first()

@@ -224,6 +224,8 @@ def check(pool: Pool, rules: Rules) -> list[Shortfall]:
     if found:
         return found
     ipv = rules.inspectors_per_visit
+    if len(inspectors) < ipv:
+        return [Shortfall("too_few_inspectors", needed=ipv, available=len(inspectors))]
     if rules.sample_per_type:
         by_type: dict[int, int] = {}
         for p in pool.points:

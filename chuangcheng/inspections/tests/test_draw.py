@@ -110,6 +110,7 @@ def test_sample_per_type_takes_that_many_of_each_type():
     [
         (pool(points=0), rules(), "no_points"),
         (pool(inspectors=0), rules(), "no_inspectors"),
+        (pool(inspectors=1), rules(inspectors_per_visit=2), "too_few_inspectors"),
         (
             pool(),
             Rules(date_ranges=((datetime.date(2026, 12, 5), datetime.date(2026, 12, 6)),), weekdays=(0,)),
