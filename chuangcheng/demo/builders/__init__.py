@@ -6,12 +6,27 @@ and ``flush()`` (deletes what its steps create, run in reverse module order). To
 modules it reads from.
 """
 
-from chuangcheng.demo.builders import campaign, org
+from chuangcheng.demo.builders import campaign, inspections, org
 from chuangcheng.demo.builders.base import Step
 
-MODULES = [org, campaign]
+MODULES = [org, campaign, inspections]
 
 STEPS: list[Step] = [step for module in MODULES for step in module.STEPS]
+
+
+def module_name(module) -> str:
+    return module.__name__.rsplit(".", 1)[-1]
+
+
+def steps_up_to(name: str | None) -> list[Step]:
+    """The steps of the modules up to and including ``name`` (all when None): a part of the demo
+    for tests and quick looks that need only the organisation, say."""
+    if name is None:
+        return STEPS
+    names = [module_name(m) for m in MODULES]
+    if name not in names:
+        raise ValueError(name)
+    return [step for module in MODULES[: names.index(name) + 1] for step in module.STEPS]
 
 
 def flush_all() -> None:
@@ -20,4 +35,4 @@ def flush_all() -> None:
         module.flush()
 
 
-__all__ = ["MODULES", "STEPS", "Step", "flush_all"]
+__all__ = ["MODULES", "STEPS", "Step", "flush_all", "module_name", "steps_up_to"]

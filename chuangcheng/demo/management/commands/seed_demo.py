@@ -7,7 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from chuangcheng.demo.builders import STEPS, flush_all
+from chuangcheng.demo.builders import MODULES, flush_all, module_name, steps_up_to
 from chuangcheng.demo.context import DEFAULT_SEED, DemoContext
 from chuangcheng.demo.logins import DEMO_LOGINS, DEMO_PASSWORD
 from chuangcheng.org.models import OrgUnit, User
@@ -54,8 +54,14 @@ class Command(BaseCommand):
             help="Delete all org data — visits, pairings, roles, every user, every unit — then seed.",
         )
         parser.add_argument("--force", action="store_true", help="Run even though DEBUG is off.")
+        parser.add_argument(
+            "--up-to",
+            choices=[module_name(m) for m in MODULES],
+            default=None,
+            help="Build only the demo's parts up to this one (default: all).",
+        )
 
-    def handle(self, *args, seed, if_empty, flush, force, **options):
+    def handle(self, *args, seed, if_empty, flush, force, up_to=None, **options):
         if not settings.DEBUG and not force:
             raise CommandError(
                 "DEBUG 已关闭，这看起来像生产环境配置；演示数据含虚构人员和统一密码，不应写入生产库。"
@@ -87,9 +93,10 @@ class Command(BaseCommand):
                 self.stdout.write(f"已清空原有数据：{units} 个单位，{users} 个账号。")
             ctx = DemoContext(seed=seed, write=self.stdout.write)
             self.stdout.write(f"生成演示数据：示范县（seed={seed}）")
-            for number, step in enumerate(STEPS, start=1):
+            steps = steps_up_to(up_to)
+            for number, step in enumerate(steps, start=1):
                 summary = step.build(ctx)
-                self.stdout.write(f"[{number}/{len(STEPS)}] {step.label} … {summary}")
+                self.stdout.write(f"[{number}/{len(steps)}] {step.label} … {summary}")
         self.stdout.write(self.style.SUCCESS(f"完成，用时 {time.monotonic() - started:.1f} 秒。"))
         self._print_logins()
 
