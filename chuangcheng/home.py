@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from chuangcheng.indicators.models import AssessmentSystem
+from chuangcheng.inspections import workbench as inspections_workbench
 from chuangcheng.org import actions as org_actions
 from chuangcheng.org.models import OrgUnit, Pairing, User, Visit
 from chuangcheng.points.models import Point
@@ -31,5 +32,6 @@ def home(request):
         .order_by("point_type__sort_order", "code"),
         "can_log_visit": org_actions.pairings_loggable_by(user).exists(),
         "year": year,
+        **inspections_workbench.context(user),
     }
     return render(request, "core/home.html", context)

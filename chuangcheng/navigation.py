@@ -27,12 +27,26 @@ def _is_leader_or_office(user):
     return user.is_superuser or user.has_role(Role.LEADER, *OFFICE_ROLES)
 
 
+def _inspects(user):
+    """Inspectors (assignments), the office (extra inspections) and units (self-inspections)."""
+    return user.is_superuser or user.has_role(
+        Role.INSPECTOR, Role.UNIT_ADMIN, Role.UNIT_STAFF, Role.POINT_LEADER, *OFFICE_ROLES
+    )
+
+
+def _is_office(user):
+    return user.is_superuser or user.has_role(*OFFICE_ROLES)
+
+
 ITEMS = [
     NavItem("home", _("Workbench"), "home"),
     NavItem("org", _("Organisation"), "org:tree"),
     NavItem("people", _("People"), "org:people"),
     NavItem("indicators", _("Assessment systems"), "indicators:systems"),
     NavItem("points", _("Points"), "points:list"),
+    NavItem("my_assignments", _("My assignments"), "inspections:mine", _inspects),
+    NavItem("plans", _("Inspection plans"), "inspections:plans", _is_office),
+    NavItem("inspections", _("Inspections"), "inspections:list"),
     NavItem("visits", _("Visits"), "org:visits", _is_leader_or_office),
 ]
 
@@ -64,6 +78,10 @@ def context(request):
                         ("org:visit", "visits"),
                         ("indicators:", "indicators"),
                         ("points:", "points"),
+                        ("inspections:mine", "my_assignments"),
+                        ("inspections:inspect", "my_assignments"),
+                        ("inspections:plan", "plans"),
+                        ("inspections:", "inspections"),
                     )
                     if name.startswith(prefix)
                 ),
