@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from PIL import Image
 
+from chuangcheng.core.tests.browser import DESKTOP, PHONE, no_horizontal_overflow, sign_in
 from chuangcheng.inspections import actions
 from chuangcheng.inspections.models import EvidencePhoto, Inspection, ItemResult
 from chuangcheng.inspections.tests.conftest import answers_all_pass, new_key
@@ -15,22 +16,8 @@ from chuangcheng.inspections.tests.test_field_pages import one_assignment
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-DESKTOP = {"width": 1280, "height": 800}
-PHONE = {"width": 375, "height": 812}
 NEAR_THE_MARKET = {"latitude": 30.2742, "longitude": 120.1551, "accuracy": 15}
 FAR_FROM_THE_MARKET = {"latitude": 30.2841, "longitude": 120.1551, "accuracy": 15}  # 1.1 km north
-
-
-def _sign_in(page, live_server, username, password):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{live_server.url}/")
-
-
-def _no_horizontal_overflow(page):
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def _watch(page, live_server):
@@ -82,12 +69,12 @@ def test_a_flaky_connection_loses_nothing_and_makes_one_inspection(
     seen = _watch(page, live_server)
     try:
         with time_machine.travel(a.window_start + datetime.timedelta(minutes=30), tick=True):
-            _sign_in(page, live_server, a.inspector.username, world.password)
+            sign_in(page, live_server, a.inspector.username, world.password)
             page.goto(f"{live_server.url}/inspections/mine/")
             page.locator(f'a[href="/inspections/assignments/{a.pk}/inspect/"]').click()
             page.wait_for_selector('#field-location-text[data-state="located"]')
             assert page.locator("#field-far").is_hidden()  # 11 m away: no warning
-            assert _no_horizontal_overflow(page)
+            assert no_horizontal_overflow(page)
 
             # answer every item: the veto item fails (a photo is then required), 2 violations → B
             page.locator(f"#item-{fail_item.pk} .choice-fail").click()
@@ -177,7 +164,7 @@ def test_far_from_the_point_the_inspector_is_warned_with_the_distance(chromium, 
     seen = _watch(page, live_server)
     try:
         with time_machine.travel(a.window_start + datetime.timedelta(minutes=30), tick=True):
-            _sign_in(page, live_server, a.inspector.username, world.password)
+            sign_in(page, live_server, a.inspector.username, world.password)
             page.goto(f"{live_server.url}/inspections/assignments/{a.pk}/inspect/")
             page.wait_for_selector("#field-far:not([hidden])")
             assert page.locator("#field-far").get_attribute("data-distance") == "1112"
@@ -202,19 +189,19 @@ def test_my_assignments_and_the_checklist_fit_the_screen(
     seen = _watch(page, live_server)
     try:
         with time_machine.travel(due.window_start + datetime.timedelta(minutes=30), tick=True):
-            _sign_in(page, live_server, due.inspector.username, world.password)
+            sign_in(page, live_server, due.inspector.username, world.password)
             page.goto(f"{live_server.url}/inspections/mine/")
             assert page.locator(".task-card").count() == 1
             assert (
                 page.locator(".hidden-later").count() == 1
                 and "19:00" in page.locator(".hidden-later").inner_text()
             )
-            assert _no_horizontal_overflow(page)
+            assert no_horizontal_overflow(page)
             screenshot(page, f"inspections-mine-{size}")
 
             page.goto(f"{live_server.url}/inspections/assignments/{due.pk}/inspect/")
             page.wait_for_selector('#field-location-text[data-state="located"]')
-            assert _no_horizontal_overflow(page)
+            assert no_horizontal_overflow(page)
             heights = page.evaluate(
                 "Array.from(document.querySelectorAll('.choice span, .counter-button, #field-submit'))"
                 ".map(e => e.getBoundingClientRect().height)"
@@ -235,7 +222,7 @@ def test_without_javascript_the_plain_form_still_submits(chromium, live_server, 
     page = context.new_page()
     try:
         with time_machine.travel(a.window_start + datetime.timedelta(minutes=30), tick=True):
-            _sign_in(page, live_server, a.inspector.username, world.password)
+            sign_in(page, live_server, a.inspector.username, world.password)
             page.goto(f"{live_server.url}/inspections/assignments/{a.pk}/inspect/")
             assert page.locator(f"#photo_{fail_item.pk}").is_visible()  # the native file input
             page.locator(f"#item-{fail_item.pk} .choice-fail").click()

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from chuangcheng.core.tests.browser import DESKTOP, PHONE, no_horizontal_overflow, sign_in
 from chuangcheng.indicators.tests.factories import CheckItemFactory
 from chuangcheng.inspections import actions, photos
 from chuangcheng.inspections.forms import next_month
@@ -12,21 +13,6 @@ from chuangcheng.inspections.models import Plan
 from chuangcheng.inspections.tests.conftest import jpeg_upload, month_rules, new_key, plan_input
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-DESKTOP = {"width": 1280, "height": 800}
-PHONE = {"width": 375, "height": 812}
-
-
-def _sign_in(page, live_server, username, password):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{live_server.url}/")
-
-
-def _no_horizontal_overflow(page):
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def _overflowing(page):
@@ -138,12 +124,12 @@ def test_office_pages_fit_the_screen(
         ),
     )
     try:
-        _sign_in(page, live_server, "office", world.password)
+        sign_in(page, live_server, "office", world.password)
 
         # the new-plan form: the kind drives the covert box and the inspector pool
         page.goto(f"{live_server.url}/inspections/plans/new/")
         screenshot(page, f"office-plan-new-{size}")
-        assert _no_horizontal_overflow(page), _overflowing(page)
+        assert no_horizontal_overflow(page), _overflowing(page)
         covert = page.locator("input[name=is_covert]")
         assert covert.is_checked()
         page.select_option("select[name=kind]", "announced")
@@ -170,7 +156,7 @@ def test_office_pages_fit_the_screen(
         assert page.input_value("input[name=name]") == "浏览器里抽取的计划"
         assert page.locator("input[name=inspectors]:checked").count() == 1
         screenshot(page, f"office-plan-infeasible-{size}")
-        assert _no_horizontal_overflow(page), _overflowing(page)
+        assert no_horizontal_overflow(page), _overflowing(page)
 
         # draw a plan with it (desktop only: one plan is enough)
         if size == "desktop":
@@ -185,12 +171,12 @@ def test_office_pages_fit_the_screen(
         assert page.locator("#commitment").inner_text() == plan.seed_commitment
         assert page.locator(".assignment-table tbody tr").count() == plan.assignments.count()
         screenshot(page, f"office-plan-{size}")
-        assert _no_horizontal_overflow(page), _overflowing(page)
+        assert no_horizontal_overflow(page), _overflowing(page)
 
         page.goto(f"{live_server.url}/inspections/")
         assert page.locator(".inspection-table tbody tr").count() == 3
         screenshot(page, f"office-inspections-{size}")
-        assert _no_horizontal_overflow(page), _overflowing(page)
+        assert no_horizontal_overflow(page), _overflowing(page)
 
         page.goto(f"{live_server.url}{inspection.get_absolute_url()}")
         page.wait_for_selector("#inspection-map[data-loaded]")
@@ -198,12 +184,12 @@ def test_office_pages_fit_the_screen(
         assert page.locator(".evidence img").count() == 1
         page.wait_for_function("document.querySelector('.evidence img').naturalWidth > 0")
         screenshot(page, f"office-inspection-{size}")
-        assert _no_horizontal_overflow(page), _overflowing(page)
+        assert no_horizontal_overflow(page), _overflowing(page)
 
         page.goto(f"{live_server.url}/inspections/points/{insp.pts.road_point.pk}/history/")
         page.wait_for_selector(".chart svg")
         screenshot(page, f"office-point-history-{size}")
-        assert _no_horizontal_overflow(page), _overflowing(page)
+        assert no_horizontal_overflow(page), _overflowing(page)
 
         assert external == []
         assert problems == []  # no script errors, no CSP violations, no broken links

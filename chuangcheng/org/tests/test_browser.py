@@ -2,22 +2,9 @@
 
 import pytest
 
+from chuangcheng.core.tests.browser import DESKTOP, PHONE, no_horizontal_overflow, sign_in
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-DESKTOP = {"width": 1280, "height": 800}
-PHONE = {"width": 375, "height": 812}
-
-
-def _sign_in(page, live_server, username, password):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{live_server.url}/")
-
-
-def _no_horizontal_overflow(page):
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 @pytest.mark.parametrize(("size", "viewport"), [("desktop", DESKTOP), ("phone", PHONE)])
@@ -27,7 +14,7 @@ def test_office_signs_in_and_opens_the_org_tree(chromium, live_server, world, sc
     external = []
     page.on("request", lambda r: external.append(r.url) if not r.url.startswith(live_server.url) else None)
     try:
-        _sign_in(page, live_server, "office", world.password)
+        sign_in(page, live_server, "office", world.password)
         assert page.get_by_role("heading", level=1).inner_text() == "您好，办公室干部"
         if size == "phone":
             nav_link = page.get_by_role("link", name="组织架构")
@@ -40,11 +27,11 @@ def test_office_signs_in_and_opens_the_org_tree(chromium, live_server, world, sc
         for name in ("示范县", "县四城同创办", "城关街道", "县城管局"):
             assert tree.get_by_role("link", name=name, exact=True).count() == 1
         assert tree.get_by_text("东岭县").count() == 0
-        assert _no_horizontal_overflow(page)
+        assert no_horizontal_overflow(page)
         screenshot(page, f"org-tree-{size}")
         page.get_by_role("link", name="城关街道", exact=True).click()
         assert page.get_by_role("heading", level=1).inner_text().startswith("城关街道")
-        assert _no_horizontal_overflow(page)
+        assert no_horizontal_overflow(page)
         screenshot(page, f"org-unit-{size}")
         assert external == []  # no page refers to another host
     finally:
@@ -61,7 +48,7 @@ def test_wrong_password_shows_a_chinese_error_on_a_phone(chromium, live_server, 
         page.get_by_role("button", name="登录").click()
         assert "请输入一个正确的用户名和密码" in page.get_by_role("alert").inner_text()
         assert page.get_by_label("用户名").input_value() == "office"  # what was typed is kept
-        assert _no_horizontal_overflow(page)
+        assert no_horizontal_overflow(page)
         screenshot(page, "login-error-phone")
     finally:
         context.close()

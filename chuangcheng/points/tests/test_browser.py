@@ -4,24 +4,10 @@ from decimal import Decimal
 
 import pytest
 
+from chuangcheng.core.tests.browser import DESKTOP, PHONE, no_horizontal_overflow, sign_in
 from chuangcheng.points.tests.factories import AreaOutlineFactory, PointFactory, square
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-DESKTOP = {"width": 1280, "height": 800}
-PHONE = {"width": 375, "height": 812}
-
-
-def _sign_in(page, live_server, username, password):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(f"{live_server.url}/")
-
-
-def _no_horizontal_overflow(page):
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 @pytest.fixture
@@ -63,12 +49,12 @@ def test_map_and_list_fit_the_screen_and_draw_every_marker(
     page.on("pageerror", lambda e: problems.append(str(e)))
     page.on("response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None)
     try:
-        _sign_in(page, live_server, "office", world.password)
+        sign_in(page, live_server, "office", world.password)
 
         page.goto(f"{live_server.url}/points/")
         assert page.get_by_role("heading", level=1).inner_text() == "点位"
         assert page.locator("table.point-table tbody tr").count() == 5 + 12
-        assert _no_horizontal_overflow(page)
+        assert no_horizontal_overflow(page)
         screenshot(page, f"points-list-{size}")
 
         page.goto(f"{live_server.url}/points/map/")
@@ -78,7 +64,7 @@ def test_map_and_list_fit_the_screen_and_draw_every_marker(
         assert markers.count() == 4 + 12  # P-SITE has no location
         assert page.locator(".leaflet-overlay-pane path.area-outline").count() == 2
         assert page.locator("#point-map-legend li").count() == 2
-        assert _no_horizontal_overflow(page)
+        assert no_horizontal_overflow(page)
         screenshot(page, f"points-map-{size}")
 
         # a popup links to the point
@@ -94,17 +80,17 @@ def test_map_and_list_fit_the_screen_and_draw_every_marker(
 
         page.goto(f"{live_server.url}/points/{spread.road_point.pk}/")
         page.wait_for_selector("#point-mini-map .leaflet-overlay-pane path.point-marker")
-        assert _no_horizontal_overflow(page)
+        assert no_horizontal_overflow(page)
         screenshot(page, f"points-detail-{size}")
 
         for name, path in (("form", "/points/new/"), ("import", "/points/import/")):
             page.goto(f"{live_server.url}{path}")
-            assert _no_horizontal_overflow(page), name
+            assert no_horizontal_overflow(page), name
             screenshot(page, f"points-{name}-{size}")
 
         page.goto(f"{live_server.url}/points/{spread.road_point.pk}/qr/")
         assert page.locator("svg.qr").count() == 1
-        assert _no_horizontal_overflow(page)
+        assert no_horizontal_overflow(page)
         screenshot(page, f"points-qr-card-{size}")
 
         assert external == []
