@@ -39,6 +39,10 @@ from chuangcheng.points.models import Point
 from chuangcheng.utils.geo import distance_m
 
 RISK_LOOKBACK_DAYS = 90
+# A phone clock off by more than this is refused (the start time cannot be trusted, and the
+# figures would overflow); less is measured and corrected. Phones are often days off.
+MAX_CLOCK_SKEW_SECONDS = 366 * 24 * 3600
+MAX_PLAN_DAYS = 366
 MAX_RISK_WEIGHT = 10
 
 
@@ -49,6 +53,30 @@ class ActionError(Exception):
         super().__init__(message)
         self.messages = messages or [message]
         self.code = code
+
+    @property
+    def http_status(self) -> int:
+        """The status the page's JSON answer and the API give this refusal (400 by default)."""
+        return ERROR_STATUS.get(self.code, 400)
+
+
+# Refusal codes → HTTP status, for the phone page and the API alike. "not_yours" answers like
+# an unknown id (404: someone else's assignment, or a covert one not yet open, is not confirmed
+# to exist); refusals by the state of things are conflicts; a reused key with another payload
+# is 422 (IETF Idempotency-Key).
+ERROR_STATUS = {
+    "forbidden": 403,
+    "not_yours": 404,
+    "point": 404,
+    "done": 409,
+    "client_key": 409,
+    "not_due": 409,
+    "closed": 409,
+    "withdrawn": 409,
+    "cancelled": 409,
+    "started": 409,
+    "key_reused": 422,
+}
 
 
 # --- plans -----------------------------------------------------------------------------------------
@@ -99,6 +127,15 @@ def _conflict_paths(inspectors: list[User], day_from: date, day_to: date) -> dic
     for pairing in pairings.select_related("unit"):
         paths[pairing.leader_id].add(pairing.unit.path)
     return paths
+
+
+def _conflicted(person_id: int, paths: set[str], point: Point) -> bool:
+    """Whether a person may not inspect a point: they lead it (点长), or it belongs to (or lies
+    in the territory of) a unit they belong to or are paired with (``paths``)."""
+    if point.point_leader_id == person_id:
+        return True
+    unit_paths = [point.responsible_unit.path] + ([point.township.path] if point.township_id else [])
+    return any(u.startswith(p) for u in unit_paths for p in paths)
 
 
 def _recent_failures(area, point_ids, since) -> Counter:
@@ -181,11 +218,14 @@ def build_pool(data: PlanInput) -> drawing.Pool:
     last = _last_inspectors(point_ids)
     pool_points_: list[drawing.PoolPoint] = []
     for point in points:
-        unit_paths = [point.responsible_unit.path] + ([point.township.path] if point.township_id else [])
-        blocked = tuple(
-            person.pk
-            for person in inspectors
-            if any(u.startswith(p) for u in unit_paths for p in conflicts.get(person.pk, ()))
+        blocked = (
+            ()
+            if data.kind == PlanKind.SELF
+            else tuple(
+                person.pk
+                for person in inspectors
+                if _conflicted(person.pk, conflicts.get(person.pk, set()), point)
+            )
         )
         weight = min(MAX_RISK_WEIGHT, 1 + 2 * failures.get(point.pk, 0) + extra.get(point.pk, 0))
         pool_points_.append(
@@ -294,8 +334,14 @@ def _validate_plan_input(user, data: PlanInput) -> None:
     for start, end in data.rules.date_ranges:
         if end < start or start < data.period_start or end > data.period_end:
             raise ActionError(_("Every date range must lie within the plan's period."), code="date_ranges")
+    if (data.period_end - data.period_start).days >= MAX_PLAN_DAYS:
+        raise ActionError(_("A plan covers at most a year."), code="period")
     if data.kind == PlanKind.SELF and data.self_unit is None:
         raise ActionError(_("A self-inspection plan names the unit that inspects itself."), code="self_unit")
+    if data.kind != PlanKind.SELF and data.self_unit is not None:
+        raise ActionError(_("Only a self-inspection plan names a self-inspecting unit."), code="self_unit")
+    if data.self_unit is not None and not data.self_unit.path.startswith(data.area.path):
+        raise ActionError(_("The self-inspecting unit must belong to the plan's area."), code="self_unit")
     if data.rules.inspectors_per_visit not in (1, 2):
         raise ActionError(_("A visit is made by one or two inspectors."), code="inspectors_per_visit")
 
@@ -401,12 +447,14 @@ def amend_assignment(user, assignment: Assignment, data: AmendInput, *, request=
     still be verified; the replacement is marked amended; the amendment records who and why."""
     assignment = (
         Assignment.objects.select_for_update(of=("self",))
-        .select_related("plan", "point")
+        .select_related("plan", "point__responsible_unit", "point__township")
         .get(pk=assignment.pk)
     )
     plan = assignment.plan
     if not can_plan(user, plan.area):
         raise ActionError(_("Only the campaign office of this area can amend its plans."), code="forbidden")
+    Plan.objects.select_for_update().filter(pk=plan.pk).first()  # one amendment at a time: sequence numbers
+    now = timezone.now()
     if plan.is_cancelled:
         raise ActionError(_("This plan is cancelled."), code="cancelled")
     if assignment.status != AssignmentStatus.PENDING:
@@ -414,8 +462,23 @@ def amend_assignment(user, assignment: Assignment, data: AmendInput, *, request=
     reason = (data.reason or "").strip()
     if not reason:
         raise ActionError(_("Give the reason for the amendment."), code="reason")
+    if assignment.window_start <= now:
+        raise ActionError(
+            _(
+                "This assignment's window has begun: the inspector may be on the way. "
+                "It can no longer be amended."
+            ),
+            code="started",
+        )
     if not (plan.period_start <= data.day <= plan.period_end):
         raise ActionError(_("The new day lies outside the plan's period."), code="day")
+    if Assignment.window_for(data.day, data.day_part)[1] <= now:
+        raise ActionError(_("The new window has already ended; choose a later one."), code="day")
+    per_visit = drawing.Rules.from_json(plan.rules).inspectors_per_visit
+    if per_visit == 2 and data.second_inspector is None:
+        raise ActionError(
+            _("Visits of this plan are made by two inspectors: choose the second."), code="inspectors"
+        )
     if data.second_inspector is not None and data.second_inspector.pk == data.inspector.pk:
         raise ActionError(_("The two inspectors must be different people."), code="inspectors")
     people = [data.inspector] + ([data.second_inspector] if data.second_inspector else [])
@@ -424,10 +487,8 @@ def amend_assignment(user, assignment: Assignment, data: AmendInput, *, request=
         raise ActionError(_("Some of the chosen people are not inspectors of this area."), code="inspectors")
     if plan.kind != PlanKind.SELF:
         conflicts = _conflict_paths(people, plan.period_start, plan.period_end)
-        point = assignment.point
-        unit_paths = [point.responsible_unit.path] + ([point.township.path] if point.township_id else [])
         for person in people:
-            if any(u.startswith(p) for u in unit_paths for p in conflicts[person.pk]):
+            if _conflicted(person.pk, conflicts[person.pk], assignment.point):
                 raise ActionError(
                     _(
                         "{name} belongs to or is paired with the unit of this point and may not inspect it."
@@ -493,48 +554,91 @@ class Verification:
     problems: list[str] = field(default_factory=list)
 
 
-def verify_plan(plan: Plan) -> Verification:
-    """Re-run the draw from the revealed seed and the frozen pool and rules, and compare it with
-    every drawn assignment (amendments are listed separately and do not count as mismatches)."""
-    result = Verification(plan=plan, ok=False)
-    if not plan.is_revealed:
-        result.problems.append(_("The seed is not revealed yet: a plan can be verified after its period."))
-        return result
-    if drawing.commitment(plan.seed) != plan.seed_commitment:
-        result.problems.append(_("The revealed seed does not match the commitment published with the plan."))
-    pool = drawing.Pool.from_json(plan.pool)
-    rules = drawing.Rules.from_json(plan.rules)
-    if drawing.digest(pool, rules) != plan.inputs_digest:
-        result.problems.append(_("The stored pool or rules do not match the digest published with the plan."))
+BUNDLE_FORMAT = "chuangcheng-draw/1"
+
+
+def verification_bundle(plan: Plan) -> dict:
+    """Everything needed to check a revealed plan's draw without this database: the seed, its
+    commitment, the frozen pool and rules, their digest, and the drawn assignments in order
+    (``manage.py export_draw``; ``verify_draw --bundle`` or any re-implementation of
+    docs/inspections.md checks it). Office only: the pool names inspectors by their ids."""
+    drawn = plan.assignments.filter(origin=AssignmentOrigin.DRAWN).order_by("sequence")
+    return {
+        "format": BUNDLE_FORMAT,
+        "plan": plan.pk,
+        "name": plan.name,
+        "algorithm_version": plan.algorithm_version,
+        "seed": plan.revealed_seed,
+        "seed_commitment": plan.seed_commitment,
+        "inputs_digest": plan.inputs_digest,
+        "pool": plan.pool,
+        "rules": plan.rules,
+        "assignments": [
+            [a.sequence, a.point_id, a.day.isoformat(), a.day_part, list(a.inspector_ids)] for a in drawn
+        ],
+    }
+
+
+def verify_bundle(bundle: dict) -> tuple[int, list[str]]:
+    """Check a bundle (no database): returns (assignments checked, problems)."""
+    problems: list[str] = []
+    if bundle.get("algorithm_version") != drawing.ALGORITHM_VERSION:
+        return 0, [
+            _(
+                "The plan was drawn with algorithm version {version}, which this software cannot re-run."
+            ).format(version=bundle.get("algorithm_version"))
+        ]
+    seed = bundle.get("seed") or ""
+    if not seed:
+        return 0, [_("The seed is not revealed yet: a plan can be verified after its period.")]
+    if drawing.commitment(seed) != bundle["seed_commitment"]:
+        problems.append(_("The revealed seed does not match the commitment published with the plan."))
+    pool = drawing.Pool.from_json(bundle["pool"])
+    rules = drawing.Rules.from_json(bundle["rules"])
+    if drawing.digest(pool, rules) != bundle["inputs_digest"]:
+        problems.append(_("The stored pool or rules do not match the digest published with the plan."))
     try:
-        expected = drawing.draw(plan.seed, pool, rules)
+        expected = drawing.draw(seed, pool, rules)
     except drawing.Infeasible:
-        result.problems.append(_("The draw cannot be re-run from the stored pool and rules."))
+        problems.append(_("The draw cannot be re-run from the stored pool and rules."))
         expected = []
-    drawn = list(
-        plan.assignments.filter(origin=AssignmentOrigin.DRAWN)
-        .order_by("sequence")
-        .values_list("sequence", "point_id", "day", "day_part", "inspector_id", "second_inspector_id")
-    )
-    result.checked = len(drawn)
+    drawn = bundle["assignments"]
     if len(drawn) != len(expected):
-        result.problems.append(
+        problems.append(
             _("The plan holds {held} drawn assignments; the draw gives {expected}.").format(
                 held=len(drawn), expected=len(expected)
             )
         )
-    for row, visit in zip(drawn, expected, strict=False):
-        sequence, point_id, day, part, first, second = row
-        stored = (point_id, day, part, tuple(i for i in (first, second) if i))
-        if stored != visit.key:
-            result.problems.append(_("Assignment {number} differs from the draw.").format(number=sequence))
-    result.ok = not result.problems
-    return result
+    for (sequence, point_id, day, part, inspectors), visit in zip(drawn, expected, strict=False):
+        if (point_id, date.fromisoformat(day), part, tuple(inspectors)) != visit.key:
+            problems.append(_("Assignment {number} differs from the draw.").format(number=sequence))
+    return len(drawn), problems
+
+
+def verify_plan(plan: Plan) -> Verification:
+    """Re-run the draw from the revealed seed and the frozen pool and rules, and compare it with
+    every drawn assignment (amendments are listed separately and do not count as mismatches);
+    also that each stored window is the one its day and day part give."""
+    checked, problems = verify_bundle(verification_bundle(plan))
+    if not plan.is_revealed and checked == 0:
+        return Verification(plan=plan, ok=False, problems=problems)
+    for a in plan.assignments.filter(origin=AssignmentOrigin.DRAWN).only(
+        "sequence", "day", "day_part", "window_start", "window_end"
+    ):
+        if (a.window_start, a.window_end) != Assignment.window_for(a.day, a.day_part):
+            problems.append(_("Assignment {number} differs from the draw.").format(number=a.sequence))
+    return Verification(plan=plan, ok=not problems, checked=checked, problems=problems)
 
 
 def randomness_warnings(plan: Plan) -> list[str]:
-    """Where the amendments made by hand erode the draw's randomness."""
-    rows = list(plan.assignments.values("status", "origin", "point__township_id", "point__township__name"))
+    """Where changes made by hand erode the draw's randomness: many amendments, amendments
+    steering visits to one inspector, a point given the same inspector twice in a row, and
+    other plans of the same period cancelled (drawn again until the result pleased?)."""
+    rows = list(
+        plan.assignments.order_by("window_start", "sequence").values(
+            "status", "origin", "point_id", "inspector_id", "second_inspector_id"
+        )
+    )
     drawn = [r for r in rows if r["origin"] == AssignmentOrigin.DRAWN]
     amended = [r for r in rows if r["origin"] == AssignmentOrigin.AMENDED]
     warnings = []
@@ -545,14 +649,46 @@ def randomness_warnings(plan: Plan) -> list[str]:
                 "the plan is no longer mostly random."
             ).format(amended=len(amended), drawn=len(drawn))
         )
-    live = [r for r in rows if r["status"] != AssignmentStatus.REPLACED]
-    townships = {
-        r["point__township_id"]: r["point__township__name"] for r in drawn if r["point__township_id"]
-    }
-    live_townships = {r["point__township_id"] for r in live}
-    for township_id, name in sorted(townships.items(), key=lambda kv: kv[1] or ""):
-        if township_id not in live_townships:
-            warnings.append(_("After the amendments, {township} is never visited.").format(township=name))
+    if len(amended) >= 3:
+        receivers = Counter(i for r in amended for i in (r["inspector_id"], r["second_inspector_id"]) if i)
+        person_id, count = receivers.most_common(1)[0]
+        if count * 2 > len(amended):
+            person = User.objects.filter(pk=person_id).first()
+            warnings.append(
+                _("{count} of {amended} amendments sent the visit to the same inspector, {name}.").format(
+                    count=count, amended=len(amended), name=person.display_name if person else person_id
+                )
+            )
+    live = [r for r in rows if r["status"] not in (AssignmentStatus.REPLACED, AssignmentStatus.CANCELLED)]
+    last_by_point: dict[int, set] = {}
+    repeated = set()
+    for r in live:
+        people = {r["inspector_id"], r["second_inspector_id"]} - {None}
+        if last_by_point.get(r["point_id"], set()) & people:
+            repeated.add(r["point_id"])
+        last_by_point[r["point_id"]] = people
+    if repeated:
+        names = ", ".join(Point.objects.filter(pk__in=sorted(repeated)).values_list("name", flat=True)[:5])
+        warnings.append(
+            _("After the amendments the same inspector visits {points} twice in a row.").format(points=names)
+        )
+    cancelled = (
+        Plan.objects.filter(
+            area=plan.area,
+            kind=plan.kind,
+            cancelled_at__isnull=False,
+            period_start__lte=plan.period_end,
+            period_end__gte=plan.period_start,
+        )
+        .exclude(pk=plan.pk)
+        .count()
+    )
+    if cancelled:
+        warnings.append(
+            _(
+                "{count} other plans of this kind for the same period were cancelled: was it drawn again?"
+            ).format(count=cancelled)
+        )
     return warnings
 
 
@@ -610,26 +746,37 @@ def submit(user, data: Submission, *, request=None, now: datetime | None = None)
     now = now or timezone.now()
     existing = Inspection.objects.filter(client_key=data.client_key).first()
     if existing is not None:
-        return _same_submitter(user, existing), False
+        return _same_submitter(user, existing, data), False
     try:
         with transaction.atomic():
-            inspection = _submit_locked(user, data, now=now, request=request)
+            return _submit_locked(user, data, now=now, request=request)
     except IntegrityError:
         # a concurrent retry of the same submission won the race
         existing = Inspection.objects.filter(client_key=data.client_key).first()
         if existing is None:
             raise
-        return _same_submitter(user, existing), False
-    return inspection, True
+        return _same_submitter(user, existing, data), False
 
 
-def _same_submitter(user, inspection: Inspection) -> Inspection:
+def _same_submitter(user, inspection: Inspection, data: Submission) -> Inspection:
+    """A key may only be reused for the same submission (IETF Idempotency-Key: a different
+    payload under the same key is refused, not answered with the first result)."""
     if user.pk not in (inspection.inspector_id, inspection.second_inspector_id):
         raise ActionError(_("This submission key was already used by someone else."), code="client_key")
+    same_target = (
+        inspection.assignment_id == data.assignment_id
+        if data.assignment_id is not None
+        else (inspection.assignment_id is None and inspection.point_id == data.point_id)
+    )
+    if not same_target:
+        raise ActionError(
+            _("This submission key was already used for another inspection; the phone must make a new one."),
+            code="key_reused",
+        )
     return inspection
 
 
-def _submit_locked(user, data: Submission, *, now, request) -> Inspection:
+def _submit_locked(user, data: Submission, *, now, request) -> tuple[Inspection, bool]:
     early = timedelta(minutes=settings.INSPECTION_EARLY_MINUTES)
     grace = timedelta(hours=settings.INSPECTION_SUBMIT_GRACE_HOURS)
     plan = assignment = None
@@ -643,12 +790,18 @@ def _submit_locked(user, data: Submission, *, now, request) -> Inspection:
             .filter(pk=data.assignment_id)
             .first()
         )
-        if assignment is None or not assignment.is_for(user):
+        if (
+            assignment is None
+            or not assignment.is_for(user)
+            # a covert assignment does not exist for its inspector before its window: a refusal
+            # naming the time would tell them where and when they will be sent
+            or (assignment.plan.is_covert and now < assignment.window_start)
+        ):
             raise ActionError(_("This assignment is not yours."), code="not_yours")
         done = Inspection.objects.filter(assignment=assignment).first()
         if done is not None:
             if done.client_key == data.client_key:
-                return done
+                return done, False  # a racing retry of this very submission
             raise ActionError(_("This assignment has already been inspected."), code="done")
         if assignment.status in (AssignmentStatus.REPLACED, AssignmentStatus.CANCELLED):
             raise ActionError(_("This assignment was withdrawn by the campaign office."), code="withdrawn")
@@ -701,7 +854,18 @@ def _submit_locked(user, data: Submission, *, now, request) -> Inspection:
     skew = 0
     if data.device_now is not None:
         skew = int((data.device_now - now).total_seconds())
-    started_at = (data.started_at or now) - timedelta(seconds=skew)
+    if abs(skew) > MAX_CLOCK_SKEW_SECONDS or (
+        data.started_at is not None
+        and abs((data.started_at - now).total_seconds()) > MAX_CLOCK_SKEW_SECONDS * 2
+    ):
+        raise ActionError(
+            _(
+                "The phone's clock is more than a year wrong: "
+                "set the date and time on the phone and submit again."
+            ),
+            code="clock",
+        )
+    started_at = now if data.started_at is None else data.started_at - timedelta(seconds=skew)
     started_at = min(started_at, now)
     if assignment is not None and started_at < assignment.window_start - early:
         started_at = assignment.window_start
@@ -785,7 +949,7 @@ def _submit_locked(user, data: Submission, *, now, request) -> Inspection:
         score=str(inspection.score),
         passed=inspection.passed,
     )
-    return inspection
+    return inspection, True
 
 
 def _score_answers(point: Point, data: Submission):
@@ -805,6 +969,11 @@ def _score_answers(point: Point, data: Submission):
             problems.append(_("Item {code} is answered twice.").format(code=items[answer.check_item_id].code))
             continue
         answers[answer.check_item_id] = answer
+    for key in data.photos:
+        if key is not None and key not in items:
+            problems.append(
+                _("Photos were sent for item {id}, which is not on this point's checklist.").format(id=key)
+            )
     missing = [
         item.code for pk, item in sorted(items.items(), key=lambda kv: kv[1].sort_order) if pk not in answers
     ]

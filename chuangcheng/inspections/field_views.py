@@ -38,17 +38,6 @@ from chuangcheng.points.models import Point
 
 RECENT = 20
 PICKER_LIMIT = 20
-# ActionError code → HTTP status for the JSON answer of ``submit`` (see its docstring)
-ERROR_STATUS = {
-    "not_yours": 404,
-    "point": 404,
-    "forbidden": 403,
-    "done": 409,
-    "withdrawn": 409,
-    "not_due": 409,
-    "closed": 409,
-    "client_key": 409,
-}
 ORIGINAL_TYPES = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
 
 
@@ -417,7 +406,8 @@ def submit(request):
     * ``{"error", "code", "messages"}`` for a refusal by the action (ActionError): 404 for
       ``not_yours``/``point`` (as if it did not exist), 403 ``forbidden``, 409 for a conflict
       with the state of things (``done``, ``withdrawn``, ``not_due``, ``closed``,
-      ``client_key``), 400 otherwise (``answers``: unanswered items, missing photos…).
+      ``client_key``), 422 ``key_reused`` (the key was used for another inspection), 400
+      otherwise (``answers``: unanswered items, missing photos…; ``clock``: the phone's clock).
 
     Every refusal is final for the phone (it keeps the draft and stops retrying); only network
     errors and 5xx are retried. A plain form post is redirected to the inspection on success,
@@ -434,7 +424,7 @@ def submit(request):
     try:
         inspection, created = actions.submit(request.user, submission, request=request)
     except actions.ActionError as refused:
-        status = ERROR_STATUS.get(refused.code, 400)
+        status = refused.http_status
         if as_json:
             return JsonResponse(
                 {"error": str(refused), "code": refused.code, "messages": refused.messages}, status=status

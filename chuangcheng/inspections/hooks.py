@@ -3,6 +3,10 @@
 * ``on_submitted(fn)``: ``fn(inspection)`` runs inside the submission's transaction, after the
   inspection and its item results are saved — the problems app opens a problem per failed
   item there, so a retried submission (which returns the first inspection) opens nothing twice.
+  SECRECY: a covert inspection is submitted while its plan still runs. Whatever a hook creates
+  from it (a problem, a notification) must stay out of the inspected unit's sight until
+  ``inspection.embargo_until`` has passed — copy the embargo, or hold the notice back — or the
+  unit learns the same day that an inspector was at its point.
 * ``risk_provider(fn)``: ``fn(area, point_ids, since) -> {point_id: extra weight}`` adds risk
   (rebounds, citizen complaints…) to the draw's weights; inspections counts recent failures.
 * ``recent_problem_points(fn)``: ``fn(area, days) -> set of point ids`` with problems closed in

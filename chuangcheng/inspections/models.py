@@ -8,6 +8,7 @@ change of state in ``actions.py``.
 import hashlib
 import hmac
 from datetime import datetime, time
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import models
@@ -16,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from chuangcheng.core.models import AppendOnlyModel, TimeStampedModel
+from chuangcheng.core.models import AppendOnlyModel, TimeStampedModel, random_id
 from chuangcheng.indicators.models import CheckItem, Indicator
 from chuangcheng.inspections.choices import (
     DAY_PART_HOURS,
@@ -32,16 +33,23 @@ from chuangcheng.org.models import OrgUnit
 from chuangcheng.points.models import Point
 
 
-def inspector_code(user) -> str:
-    """A stable pseudonym for an inspector (stamped on photos, shown where the name may not be):
-    an HMAC of the person's id, so it cannot be guessed from the id without the server's key."""
-    mac = hmac.new(settings.SECRET_KEY.encode(), f"inspector:{user.pk}".encode(), hashlib.sha256)
+def inspector_code(user, scope: str) -> str:
+    """A pseudonym for an inspector within one ``scope`` ("plan:12", "inspection:34"): an HMAC
+    of the scope and the person's id. Stamped on photos and shown where the name may not be.
+    It differs from scope to scope, so a code seen beside a name on one plan (an announced one,
+    say) says nothing about who holds a code on another; the office, which knows the inspection,
+    can still tell whose stamp a photo carries."""
+    message = f"inspector:{scope}:{user.pk}".encode()
+    mac = hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256)
     return "D" + mac.hexdigest()[:6].upper()
 
 
 class Plan(TimeStampedModel):
     """An inspection plan for a period, with its frozen pool, rules and the commitment of the
     secret seed its draw came from (revealed after the period so anyone can re-run the draw)."""
+
+    # random, not sequential: gaps in the ids a unit can see must not reveal covert work
+    id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
 
     area = models.ForeignKey(
         OrgUnit, verbose_name=_("campaign area"), on_delete=models.PROTECT, related_name="+"
@@ -127,6 +135,9 @@ class Plan(TimeStampedModel):
 class Assignment(models.Model):
     """One visit of the draw (or of an amendment): a point, a window and one or two inspectors."""
 
+    # random, not sequential: gaps in the ids a unit can see must not reveal covert work
+    id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
+
     plan = models.ForeignKey(
         Plan, verbose_name=_("plan"), on_delete=models.PROTECT, related_name="assignments"
     )
@@ -187,7 +198,7 @@ class Assignment(models.Model):
     @staticmethod
     def window_for(day, day_part) -> tuple[datetime, datetime]:
         start_hour, end_hour = DAY_PART_HOURS[day_part]
-        tz = timezone.get_current_timezone()
+        tz = ZoneInfo(settings.TIME_ZONE)  # the campaign's clock, whatever zone a request activated
         return (
             timezone.make_aware(datetime.combine(day, time(start_hour)), tz),
             timezone.make_aware(datetime.combine(day, time(end_hour)), tz),
@@ -239,6 +250,9 @@ class Inspection(TimeStampedModel):
     ``embargo_until``: a covert inspection stays hidden from everyone but the office and its
     inspectors until the end of that day (the end of its plan's period).
     """
+
+    # random, not sequential: gaps in the ids a unit can see must not reveal covert work
+    id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
 
     area = models.ForeignKey(
         OrgUnit, verbose_name=_("campaign area"), on_delete=models.PROTECT, related_name="+"
@@ -394,6 +408,9 @@ def original_path(instance, filename):
 class EvidencePhoto(models.Model):
     """An evidence photo: a stamped display copy without EXIF, a thumbnail, and the original
     (as uploaded, EXIF and all) for the office only."""
+
+    # random, not sequential: gaps in the ids a unit can see must not reveal covert work
+    id = models.BigIntegerField(primary_key=True, default=random_id, editable=False)
 
     inspection = models.ForeignKey(
         Inspection, verbose_name=_("inspection"), on_delete=models.CASCADE, related_name="photos"

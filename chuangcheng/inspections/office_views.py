@@ -15,8 +15,8 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, Q
-from django.http import Http404
+from django.db.models import Prefetch
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +24,8 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from chuangcheng.core import audit
+from chuangcheng.core.choices import AuditAction
 from chuangcheng.core.scoping import get_visible_or_404
 from chuangcheng.indicators.models import Indicator, PointType
 from chuangcheng.inspections import actions, progress
@@ -44,7 +46,7 @@ from chuangcheng.inspections.models import (
     Plan,
     inspector_code,
 )
-from chuangcheng.inspections.querysets import can_manage_inspections, managed_area_paths
+from chuangcheng.inspections.querysets import can_manage_inspections
 from chuangcheng.org.models import OrgUnit, User
 from chuangcheng.points.models import Point
 
@@ -55,22 +57,11 @@ SKEW_WARNING_SECONDS = 300
 
 
 # --- scoping helpers -------------------------------------------------------------------------------
-def _managed_q(user, lookup: str = "area") -> Q:
-    condition = Q(pk__in=[])
-    for path in sorted(managed_area_paths(user)):
-        condition |= Q(**{f"{lookup}__path__startswith": path})
-    return condition
-
-
 def plans_for(user):
     """The plans whose pages ``user`` may open: ``Plan.objects.visible_to`` without the open
     covert plans of areas they do not run (an inspector of such a plan sees their assignments
     on the phone page, not the plan)."""
-    plans = Plan.objects.visible_to(user)
-    if user.is_superuser:
-        return plans
-    today = timezone.localdate()
-    return plans.exclude(Q(is_covert=True, period_end__gte=today) & ~_managed_q(user))
+    return Plan.objects.visible_to(user)
 
 
 def _plan_or_404(request, pk, *, office=False) -> Plan:
@@ -131,6 +122,7 @@ class _Names:
 
     def __init__(self, user, plan: Plan | None, office: bool):
         self.user = user
+        self.scope = f"plan:{plan.pk}" if plan is not None else None
         self.open_names = office or (plan is not None and not plan.is_covert)
         self._people: dict[int, User] = {}
 
@@ -149,7 +141,9 @@ class _Names:
             person = self._people[person_id]
         if self.open_names or person_id == self.user.pk:
             return person.display_name
-        return inspector_code(person)
+        if self.scope is None:
+            return _("Covert inspector")
+        return inspector_code(person, self.scope)
 
 
 # --- plans -----------------------------------------------------------------------------------------
@@ -430,8 +424,27 @@ def plan_verify(request, pk):
     return render(
         request,
         "inspections/office/plan_verify.html",
-        {"plan": plan, "verification": verification, "amended": amended, "status": plan_status(plan)},
+        {
+            "plan": plan,
+            "verification": verification,
+            "amended": amended,
+            "status": plan_status(plan),
+            "can_download": plan.is_revealed and can_manage_inspections(request.user, plan.area),
+        },
     )
+
+
+@require_GET
+def plan_bundle(request, pk):
+    """The verification bundle of a revealed plan, as JSON, for the office (it names inspectors
+    by their ids); checked anywhere with ``manage.py verify_draw --bundle FILE``."""
+    plan = _plan_or_404(request, pk)
+    if not plan.is_revealed or not can_manage_inspections(request.user, plan.area):
+        raise Http404
+    audit.record(AuditAction.EXPORT, request=request, user=request.user, obj=plan, what="draw bundle")
+    response = JsonResponse(actions.verification_bundle(plan), json_dumps_params={"ensure_ascii": False})
+    response["Content-Disposition"] = f'attachment; filename="plan-{plan.pk}-draw.json"'
+    return response
 
 
 # --- inspections -----------------------------------------------------------------------------------

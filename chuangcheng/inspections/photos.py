@@ -100,13 +100,15 @@ def _font(size: int):
     return ImageFont.load_default(size=size), False
 
 
-def stamp_lines(inspection, taken_at: datetime | None) -> list[str]:
+def stamp_lines(inspection, taken_at: datetime | None, latitude=None, longitude=None) -> list[str]:
     from chuangcheng.inspections.models import inspector_code
 
     when = timezone.localtime(taken_at or inspection.started_at)
     point = inspection.point
     place = f"{point.code} {point.name}"
-    if inspection.latitude is not None and inspection.longitude is not None:
+    if latitude is not None and longitude is not None:  # where the photo says it was taken
+        coords = f"{float(latitude):.5f}, {float(longitude):.5f}"
+    elif inspection.latitude is not None and inspection.longitude is not None:
         coords = f"{float(inspection.latitude):.5f}, {float(inspection.longitude):.5f}"
     elif point.has_location:
         coords = f"{float(point.latitude):.5f}, {float(point.longitude):.5f}"
@@ -115,7 +117,11 @@ def stamp_lines(inspection, taken_at: datetime | None) -> list[str]:
     return [
         when.strftime("%Y-%m-%d %H:%M:%S"),
         place,
-        " · ".join(part for part in (coords, inspector_code(inspection.inspector)) if part),
+        " · ".join(
+            part
+            for part in (coords, inspector_code(inspection.inspector, f"inspection:{inspection.pk}"))
+            if part
+        ),
     ]
 
 
@@ -155,7 +161,9 @@ def store(inspection, photos_by_item: dict, results_by_item: dict) -> int:
         for prepared in images:
             with Image.open(io.BytesIO(prepared.clean)) as opened:
                 opened.load()
-                stamped = _stamp(opened, stamp_lines(inspection, prepared.taken_at))
+                stamped = _stamp(
+                    opened, stamp_lines(inspection, prepared.taken_at, prepared.latitude, prepared.longitude)
+                )
             thumb = stamped.copy()
             thumb.thumbnail((THUMBNAIL_EDGE, THUMBNAIL_EDGE))
             stem = uuid.uuid4().hex

@@ -3,7 +3,7 @@
 * The campaign office of an area (and the city office above it) sees every plan, assignment
   and inspection of the area.
 * An inspector sees their own assignments — a covert one only from the start of its window —
-  and their own inspections.
+  and their own inspections; not the covert plan itself (its name, size, rules) while it runs.
 * Everyone else sees nothing of a covert plan while it runs: no plan, no assignment, no count.
   Covert inspections stay hidden until their embargo (the end of the plan's period) has passed;
   then the units see the results for their points, never who inspected (``Inspection.
@@ -87,7 +87,6 @@ class PlanQuerySet(ScopedQuerySet):
             | (Q(is_covert=False) & scope.unit_q("self_unit"))
             | (Q(is_covert=True, period_end__lt=today) & _accountability_q(user, "area"))
             | (Q(is_covert=False) & Exists(own_assignment))
-            | (Q(is_covert=True) & Exists(own_assignment.filter(window_start__lte=timezone.now())))
         )
 
     def open_on(self, day):

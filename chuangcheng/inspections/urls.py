@@ -21,4 +21,5 @@ urlpatterns = [
     path("plans/<int:pk>/cancel/", office_views.plan_cancel, name="plan_cancel"),
     path("plans/<int:pk>/assignments/<int:assignment_pk>/amend/", office_views.plan_amend, name="plan_amend"),
     path("plans/<int:pk>/verify/", office_views.plan_verify, name="plan_verify"),
+    path("plans/<int:pk>/bundle.json", office_views.plan_bundle, name="plan_bundle"),
 ]

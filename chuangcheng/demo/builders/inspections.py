@@ -489,14 +489,16 @@ def build_photos(ctx: DemoContext) -> str:
 # --- step 3: today's work and self-inspections ---------------------------------------------------
 
 
-def _part_now(now: datetime) -> tuple[date, str] | None:
-    """Today's day part that is open now, else the latest one today that has opened (a late
-    upload is still accepted), else yesterday evening; None before any."""
-    today = timezone.localdate(now)
-    opened = [part for part in PARTS if Assignment.window_for(today, part)[0] <= now]
-    if opened:
-        return today, opened[-1]
-    return today - timedelta(days=1), DayPart.EVENING
+def _part_now(now: datetime) -> tuple[date, str]:
+    """The day part open now, else the next one to open (the office cannot move a visit into a
+    window that has ended): between two parts the inspector finds it under "later today"."""
+    day = timezone.localdate(now)
+    for _ in range(2):
+        for part in PARTS:
+            if Assignment.window_for(day, part)[1] > now:
+                return day, part
+        day += timedelta(days=1)
+    raise AssertionError("unreachable")
 
 
 def _ensure_work_today(ctx, now: datetime) -> str:

@@ -383,8 +383,13 @@ class PlanAssignmentSerializer(serializers.ModelSerializer):
     def get_inspector_name(self, assignment) -> str | None:
         return assignment.inspector.display_name if self._named(assignment) else None
 
-    def get_inspector_code(self, assignment) -> str:
-        return inspector_code(assignment.inspector)
+    def get_inspector_code(self, assignment) -> str | None:
+        # a per-plan pseudonym, and only where the name is withheld (never a name↔code pair)
+        return (
+            None
+            if self._named(assignment)
+            else inspector_code(assignment.inspector, f"plan:{assignment.plan_id}")
+        )
 
     def get_second_inspector(self, assignment) -> int | None:
         return assignment.second_inspector_id if self._named(assignment) else None
@@ -395,9 +400,9 @@ class PlanAssignmentSerializer(serializers.ModelSerializer):
         return assignment.second_inspector.display_name
 
     def get_second_inspector_code(self, assignment) -> str | None:
-        if assignment.second_inspector_id is None:
+        if assignment.second_inspector_id is None or self._named(assignment):
             return None
-        return inspector_code(assignment.second_inspector)
+        return inspector_code(assignment.second_inspector, f"plan:{assignment.plan_id}")
 
 
 class MyAssignmentSerializer(serializers.ModelSerializer):
@@ -609,7 +614,10 @@ class InspectionSerializer(serializers.ModelSerializer):
         return inspection.inspector.display_name if self._shown(inspection) else None
 
     def get_inspector_code(self, inspection) -> str | None:
-        return inspector_code(inspection.inspector) if self._shown(inspection) else None
+        # the code stamped on this inspection's photos (only to those who may know who it was)
+        if not self._shown(inspection):
+            return None
+        return inspector_code(inspection.inspector, f"inspection:{inspection.pk}")
 
     def get_second_inspector(self, inspection) -> int | None:
         return inspection.second_inspector_id if self._shown(inspection) else None

@@ -24,25 +24,11 @@ from chuangcheng.inspections.filtersets import InspectionFilterSet
 from chuangcheng.inspections.models import Assignment, Inspection, ItemResult, Plan
 from chuangcheng.inspections.querysets import can_manage_inspections
 
-# ActionError codes → HTTP status. "not_yours" answers like an unknown id (404: an assignment
-# of someone else is not confirmed to exist); refusals by the state of things are conflicts.
-ERROR_STATUS = {
-    "forbidden": status.HTTP_403_FORBIDDEN,
-    "not_yours": status.HTTP_404_NOT_FOUND,
-    "point": status.HTTP_404_NOT_FOUND,
-    "done": status.HTTP_409_CONFLICT,
-    "client_key": status.HTTP_409_CONFLICT,
-    "not_due": status.HTTP_409_CONFLICT,
-    "closed": status.HTTP_409_CONFLICT,
-    "withdrawn": status.HTTP_409_CONFLICT,
-    "cancelled": status.HTTP_409_CONFLICT,
-}
-
 
 def error_response(exc: actions.ActionError) -> Response:
     return Response(
         {"detail": str(exc), "code": exc.code, "messages": exc.messages},
-        status=ERROR_STATUS.get(exc.code, status.HTTP_400_BAD_REQUEST),
+        status=exc.http_status,
     )
 
 

@@ -255,9 +255,9 @@ def test_after_the_period_the_leader_sees_the_draw_with_codes_not_names(world, i
     drawn = set(plan.assignments.values_list("inspector_id", flat=True))
     for person in insp.inspectors:
         if person.pk in drawn:
-            assert inspector_code(person) in html
+            assert inspector_code(person, f"plan:{plan.pk}") in html
     assert [row["name"] for row in page.context["by_inspector"]] == sorted(
-        inspector_code(p) for p in insp.inspectors if p.pk in drawn
+        inspector_code(p, f"plan:{plan.pk}") for p in insp.inspectors if p.pk in drawn
     )
     assert page.context["cancel_form"] is None and not page.context["can_change"]
 
@@ -417,7 +417,7 @@ def test_township_sees_a_covert_inspection_only_after_the_embargo_and_never_who(
         html = response.content.decode()
         for name in INSPECTOR_NAMES:
             assert name not in html
-        assert inspector_code(inspection.inspector) not in html
+        assert inspector_code(inspection.inspector, f"inspection:{inspection.pk}") not in html
     assert [(f["check_item__code"], f["failures"]) for f in history.context["failures"]] == [("NM-01", 1)]
     # the plan of a covert inspection is not a page the township may open
     assert reverse("inspections:plan", args=[plan.pk]) not in detail.content.decode()

@@ -69,7 +69,8 @@ def test_status_scale_sets_the_share_lost_and_the_score(world, insp, gate_assign
 
 @pytest.mark.parametrize(
     ("offset", "code"),
-    [(datetime.timedelta(hours=-2), "not_due"), (datetime.timedelta(days=3), "closed")],
+    # covert: before its window the assignment does not exist for its inspector (no time is named)
+    [(datetime.timedelta(hours=-2), "not_yours"), (datetime.timedelta(days=3), "closed")],
 )
 def test_outside_the_window_is_refused(world, insp, gate_assignment, offset, code):
     a = gate_assignment
@@ -160,3 +161,63 @@ def test_office_extra_inspection_and_unit_self_inspection(world, insp):
             p.inspector,
             actions.Submission(new_key(), answers_all_pass(_market_items(insp)), point_id=pts.gate.pk),
         )
+
+
+def test_a_covert_assignment_before_its_window_is_refused_like_someone_elses(world, insp, gate_assignment):
+    a = gate_assignment
+    data = actions.Submission(new_key(), answers_all_pass(_market_items(insp)), assignment_id=a.pk)
+    with (
+        time_machine.travel(a.window_start - datetime.timedelta(days=2)),
+        pytest.raises(actions.ActionError) as caught,
+    ):
+        actions.submit(a.inspector, data)
+    assert caught.value.code == "not_yours" and caught.value.http_status == 404
+    assert "开始" not in str(caught.value) and ":" not in str(caught.value)  # no time is named
+
+
+def test_a_key_reused_for_another_inspection_is_refused_not_answered_with_the_first(
+    world, insp, gate_assignment
+):
+    p, a = world.people, gate_assignment
+    key = new_key()
+    with time_machine.travel(_in_window(a)):
+        actions.submit(
+            p.office,
+            actions.Submission(key, answers_all_pass(_market_items(insp)), point_id=insp.pts.gate.pk),
+        )
+        with pytest.raises(actions.ActionError) as caught:
+            actions.submit(
+                p.office,
+                actions.Submission(key, answers_all_pass([insp.road_item]), point_id=insp.pts.road_point.pk),
+            )
+    assert caught.value.code == "key_reused" and caught.value.http_status == 422
+    assert Inspection.objects.count() == 1
+
+
+def test_a_phone_clock_a_year_wrong_is_refused_with_a_clear_reason(world, insp, gate_assignment):
+    a = gate_assignment
+    now = _in_window(a)
+    data = actions.Submission(
+        new_key(),
+        answers_all_pass(_market_items(insp)),
+        assignment_id=a.pk,
+        device_now=now + datetime.timedelta(days=400),
+    )
+    with time_machine.travel(now), pytest.raises(actions.ActionError) as caught:
+        actions.submit(a.inspector, data)
+    assert caught.value.code == "clock"
+    assert not Inspection.objects.exists()
+
+
+def test_photos_for_an_item_of_another_checklist_are_refused(world, insp, gate_assignment):
+    a = gate_assignment
+    evidence = photos.prepare_all({insp.road_item.pk: [jpeg_upload()]})
+    data = actions.Submission(
+        new_key(), answers_all_pass(_market_items(insp)), assignment_id=a.pk, photos=evidence
+    )
+    with time_machine.travel(_in_window(a)), pytest.raises(actions.ActionError) as caught:
+        actions.submit(a.inspector, data)
+    assert "ZC" in " ".join(caught.value.messages) or str(insp.road_item.pk) in " ".join(
+        caught.value.messages
+    )
+    assert not Inspection.objects.exists()
