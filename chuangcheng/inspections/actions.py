@@ -778,7 +778,6 @@ def _same_submitter(user, inspection: Inspection, data: Submission) -> Inspectio
 
 def _submit_locked(user, data: Submission, *, now, request) -> tuple[Inspection, bool]:
     early = timedelta(minutes=settings.INSPECTION_EARLY_MINUTES)
-    grace = timedelta(hours=settings.INSPECTION_SUBMIT_GRACE_HOURS)
     plan = assignment = None
     second = None
     if data.assignment_id is not None:
@@ -803,16 +802,17 @@ def _submit_locked(user, data: Submission, *, now, request) -> tuple[Inspection,
             if done.client_key == data.client_key:
                 return done, False  # a racing retry of this very submission
             raise ActionError(_("This assignment has already been inspected."), code="done")
-        if assignment.status in (AssignmentStatus.REPLACED, AssignmentStatus.CANCELLED):
+        state = assignment.submission_state(now)
+        if state == "withdrawn":
             raise ActionError(_("This assignment was withdrawn by the campaign office."), code="withdrawn")
-        if now < assignment.window_start - early:
+        if state == "not_due":
             raise ActionError(
                 _("This assignment is not due yet: it opens at {time}.").format(
                     time=timezone.localtime(assignment.window_start).strftime("%Y-%m-%d %H:%M")
                 ),
                 code="not_due",
             )
-        if assignment.status == AssignmentStatus.MISSED or now > assignment.window_end + grace:
+        if state == "closed":
             raise ActionError(
                 _("This assignment's window closed at {time}; it can no longer be submitted.").format(
                     time=timezone.localtime(assignment.window_end).strftime("%Y-%m-%d %H:%M")

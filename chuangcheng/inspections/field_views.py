@@ -140,20 +140,6 @@ def _picker(request):
 
 
 # --- the checklist page ------------------------------------------------------------------------------
-def _assignment_state(assignment, now) -> str:
-    if assignment.status == AssignmentStatus.DONE:
-        return "done"
-    if assignment.status in (AssignmentStatus.REPLACED, AssignmentStatus.CANCELLED):
-        return "withdrawn"
-    if assignment.status == AssignmentStatus.MISSED or now > assignment.window_end + _grace():
-        return "closed"
-    if now < assignment.window_start - _early():
-        return "not_due"
-    if now > assignment.window_end:
-        return "late"
-    return "open"
-
-
 def _status_bands(item) -> list[tuple[str, int]]:
     bands = [("A", 0)]
     for status, threshold in (
@@ -337,7 +323,7 @@ def _point_for_extra(request, pk):
 @require_GET
 def inspect_assignment(request, pk):
     assignment = _my_assignment(request, pk)
-    state = _assignment_state(assignment, timezone.now())
+    state = assignment.submission_state(timezone.now())
     return _render_checklist(
         request, assignment=assignment, point=assignment.point, kind=assignment.plan.kind, state=state
     )
@@ -444,7 +430,7 @@ def _rerender(request, *, errors=None, messages=None, status=400):
     assignment_id, point_id = post.get("assignment", ""), post.get("point", "")
     if assignment_id.isdigit():
         assignment = _my_assignment(request, int(assignment_id))
-        state = _assignment_state(assignment, timezone.now())
+        state = assignment.submission_state(timezone.now())
         if state == "done":
             status = 409
         return _render_checklist(

@@ -215,6 +215,28 @@ class Assignment(models.Model):
         now = now or timezone.now()
         return self.window_start <= now
 
+    def submission_state(self, now=None) -> str:
+        """Whether it can be submitted now: "done", "withdrawn" (replaced or cancelled),
+        "closed" (missed, or past the upload grace), "not_due" (more than the early minutes
+        before its window), "late" (after its window, within the grace) or "open". The phone
+        page shows it; ``actions.submit`` refuses by it."""
+        from datetime import timedelta
+
+        now = now or timezone.now()
+        if self.status == AssignmentStatus.DONE:
+            return "done"
+        if self.status in (AssignmentStatus.REPLACED, AssignmentStatus.CANCELLED):
+            return "withdrawn"
+        if self.status == AssignmentStatus.MISSED or now > self.window_end + timedelta(
+            hours=settings.INSPECTION_SUBMIT_GRACE_HOURS
+        ):
+            return "closed"
+        if now < self.window_start - timedelta(minutes=settings.INSPECTION_EARLY_MINUTES):
+            return "not_due"
+        if now > self.window_end:
+            return "late"
+        return "open"
+
 
 class Amendment(AppendOnlyModel):
     """A change made by hand after the draw: never silent, always with a reason."""
