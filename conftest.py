@@ -83,6 +83,20 @@ def world(db):
 
 
 @pytest.fixture
+def media_in_tmp(settings, tmp_path):
+    """Uploaded and generated files go to a throwaway folder (use it where a test writes files
+    and checks them: autouse it in that module)."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+    return tmp_path
+
+
+@pytest.fixture
 def login(client):
     """``login(user)`` signs the test client in as that persona."""
 

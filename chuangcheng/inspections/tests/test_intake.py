@@ -23,15 +23,9 @@ SUBMIT = "/inspections/submit/"
 
 
 @pytest.fixture(autouse=True)
-def media_in_tmp(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path)},
-        },
-    }
-    return tmp_path
+def _files_in_tmp(media_in_tmp):
+    """Checked files go to a throwaway folder."""
+    return media_in_tmp
 
 
 def stored_files(root):

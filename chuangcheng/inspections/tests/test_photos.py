@@ -24,14 +24,8 @@ AFTER_EMBARGO = at(datetime.date(2027, 1, 2), 10)
 
 
 @pytest.fixture(autouse=True)
-def media_in_tmp(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": str(tmp_path)},
-        },
-    }
+def _files_in_tmp(media_in_tmp):
+    """Checked files go to a throwaway folder."""
 
 
 def phone_jpeg(size=(800, 600)) -> bytes:
