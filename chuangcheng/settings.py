@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "chuangcheng.indicators",
     "chuangcheng.points",
     "chuangcheng.inspections",
+    "chuangcheng.notifications",
+    "chuangcheng.problems",
     "chuangcheng.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -87,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "chuangcheng.navigation.context",
+                "chuangcheng.notifications.context.unread",
             ],
         },
     },
@@ -136,6 +139,8 @@ CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {"task": "core.clear_expired_sessions", "schedule": 6 * 3600},
     # reveal the seeds of plans whose period has ended; mark assignments past their window missed
     "inspections-housekeeping": {"task": "inspections.housekeeping", "schedule": 3600},
+    # deadline reminders, overdue escalation, embargoes lifted, stage lateness
+    "problems-housekeeping": {"task": "problems.housekeeping", "schedule": 15 * 60},
 }
 
 # --- Inspections (督查) -------------------------------------------------------------------------
@@ -151,6 +156,32 @@ INSPECTION_MAX_PHOTOS_PER_ITEM = env_int("INSPECTION_MAX_PHOTOS_PER_ITEM", 4)
 # A font with Chinese glyphs for the stamp burned into evidence photos (found automatically
 # among the usual Noto CJK / WenQuanYi paths when empty; without one the stamp is ASCII only).
 STAMP_FONT_PATH = env("STAMP_FONT_PATH", "")
+
+# --- Problems (问题整改) ---------------------------------------------------------------------
+# Working hours on working days, for deadlines given in working hours (工作时): periods, comma-separated.
+WORK_HOURS = env("WORK_HOURS", "08:30-12:00,14:00-17:30")
+# A new problem at the same point for the same check item within this many days of a closed one
+# is a rebound (反弹).
+PROBLEM_REBOUND_DAYS = env_int("PROBLEM_REBOUND_DAYS", 90)
+# Time limits when neither the category nor a campaign rule gives one, by severity (working days).
+PROBLEM_DEFAULT_WORKDAYS = {
+    "general": env_int("PROBLEM_DEFAULT_WORKDAYS_GENERAL", 5),
+    "major": env_int("PROBLEM_DEFAULT_WORKDAYS_MAJOR", 3),
+    "critical": env_int("PROBLEM_DEFAULT_WORKDAYS_CRITICAL", 1),
+}
+# A unit accepts (签收) an assigned problem within this many working hours; the office verifies a
+# submitted fix within this many working days. Each stage's on-time result is kept for statistics.
+PROBLEM_ACCEPT_WORK_HOURS = env_int("PROBLEM_ACCEPT_WORK_HOURS", 4)
+PROBLEM_VERIFY_WORKDAYS = env_int("PROBLEM_VERIFY_WORKDAYS", 2)
+# The time-limit light turns yellow once this share of the time allowed is used (red past it).
+PROBLEM_WARN_SHARE = float(env("PROBLEM_WARN_SHARE", "0.8"))
+# A fix is submitted with at least this many after-photos (at most PROBLEM_MAX_PHOTOS).
+PROBLEM_MIN_AFTER_PHOTOS = env_int("PROBLEM_MIN_AFTER_PHOTOS", 1)
+PROBLEM_MAX_PHOTOS = env_int("PROBLEM_MAX_PHOTOS", 9)
+# Outbound notification channels besides the in-app inbox: "email", "sms" (comma-separated).
+NOTIFY_CHANNELS = env_list("NOTIFY_CHANNELS", [])
+# The SMS gateway (dotted path to a class with send(phone, text)); the console one only logs.
+SMS_GATEWAY = env("SMS_GATEWAY", "chuangcheng.notifications.channels.ConsoleSmsGateway")
 
 # --- Authentication and sessions (reference/security.md 8–12) --------------------------------
 AUTHENTICATION_BACKENDS = [

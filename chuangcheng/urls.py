@@ -19,12 +19,15 @@ urlpatterns = [
     path("indicators/", include("chuangcheng.indicators.urls")),
     path("points/", include("chuangcheng.points.urls")),
     path("inspections/", include("chuangcheng.inspections.urls")),
+    path("problems/", include("chuangcheng.problems.urls")),
+    path("notifications/", include("chuangcheng.notifications.urls")),
     path("i18n/setlang/", core_views.login_not_required_view(set_language), name="set_language"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/org/", include("chuangcheng.org.api.urls")),
     path("api/indicators/", include("chuangcheng.indicators.api.urls")),
     path("api/points/", include("chuangcheng.points.api.urls")),
     path("api/inspections/", include("chuangcheng.inspections.api.urls")),
+    path("api/problems/", include("chuangcheng.problems.api.urls")),
     path("admin/", admin.site.urls),
 ]
 

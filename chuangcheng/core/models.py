@@ -88,3 +88,22 @@ class AuditLog(AppendOnlyModel):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username or '-'} {self.action} {self.result}"
+
+
+class CalendarDay(models.Model):
+    """A day whose status the office sets by hand: a holiday or a make-up workday (调休) the
+    shipped calendar does not know yet — the State Council publishes next year's schedule each
+    November or December, and ``chinese-calendar`` covers only the years of its release.
+    An entry here wins over the shipped calendar (see ``core.workdays``)."""
+
+    day = models.DateField(_("day"), unique=True)
+    is_workday = models.BooleanField(_("working day"))
+    name = models.CharField(_("name"), max_length=50, blank=True, help_text=_("e.g. 春节, 国庆节调休"))
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["day"]
+
+    def __str__(self):
+        return f"{self.day:%Y-%m-%d} {self.name}"

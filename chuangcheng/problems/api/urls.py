@@ -1,0 +1,3 @@
+"""API routes (the problems API lands here)."""
+
+urlpatterns: list = []
