@@ -145,14 +145,16 @@ def test_amendment_is_recorded_and_does_not_break_verification(world, insp):
 
 def test_amending_to_a_conflicted_inspector_is_refused(world, insp):
     p = world.people
-    plan = actions.create_plan(p.office, plan_input(world, insp))
-    road = plan.assignments.filter(point=insp.pts.road_point).first()
-    with pytest.raises(actions.ActionError) as caught:
-        actions.amend_assignment(
-            p.office,
-            road,
-            actions.AmendInput(p.inspector2, None, datetime.date(2026, 12, 3), "morning", "换人"),
-        )
+    # before the plan's days: the refusal must be for the conflict, not for a day gone by
+    with time_machine.travel(CREATED):
+        plan = actions.create_plan(p.office, plan_input(world, insp))
+        road = plan.assignments.filter(point=insp.pts.road_point).first()
+        with pytest.raises(actions.ActionError) as caught:
+            actions.amend_assignment(
+                p.office,
+                road,
+                actions.AmendInput(p.inspector2, None, datetime.date(2026, 12, 3), "morning", "换人"),
+            )
     assert caught.value.code == "conflict"
 
 
