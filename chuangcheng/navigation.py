@@ -34,6 +34,11 @@ def _inspects(user):
     )
 
 
+def _holds_problems(user):
+    """Unit staff and point leaders rectify problems (the unit inbox)."""
+    return user.has_role(Role.UNIT_ADMIN, Role.UNIT_STAFF, Role.POINT_LEADER)
+
+
 def _is_office(user):
     return user.is_superuser or user.has_role(*OFFICE_ROLES)
 
@@ -47,6 +52,9 @@ ITEMS = [
     NavItem("my_assignments", _("My assignments"), "inspections:mine", _inspects),
     NavItem("plans", _("Inspection plans"), "inspections:plans", _is_office),
     NavItem("inspections", _("Inspections"), "inspections:list"),
+    NavItem("problems", _("Problems"), "problems:list"),
+    NavItem("problem_inbox", _("My unit's problems"), "problems:inbox", _holds_problems),
+    NavItem("notifications", _("Messages"), "notifications:inbox"),
     NavItem("visits", _("Visits"), "org:visits", _is_leader_or_office),
 ]
 
@@ -82,6 +90,9 @@ def context(request):
                         ("inspections:inspect", "my_assignments"),
                         ("inspections:plan", "plans"),
                         ("inspections:", "inspections"),
+                        ("problems:inbox", "problem_inbox"),
+                        ("problems:", "problems"),
+                        ("notifications:", "notifications"),
                     )
                     if name.startswith(prefix)
                 ),

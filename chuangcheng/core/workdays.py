@@ -101,7 +101,7 @@ class Calendar:
 
     def add_work_hours(self, start: dt.datetime, hours: float) -> dt.datetime:
         """``hours`` of working time after ``start``: outside working hours the clock stands
-        (a problem found at 17:00 on Friday with 4 working hours is due on Monday at 11:30)."""
+        (a problem found at 17:00 on Friday with 4 working hours is due on Monday at 12:00)."""
         remaining = dt.timedelta(hours=hours)
         if remaining <= dt.timedelta(0):
             raise ValueError("a positive number of hours")

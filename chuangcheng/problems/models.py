@@ -164,7 +164,7 @@ def new_problem_code() -> str:
     """A reference for phone calls and paper: date and random letters, not a running number
     (a count of problems would reveal covert findings still under embargo)."""
     alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-    return timezone.localdate().strftime("%Y%m%d") + "".join(secrets.choice(alphabet) for _ in range(4))
+    return timezone.localdate().strftime("%Y%m%d") + "".join(secrets.choice(alphabet) for _ in range(6))
 
 
 class Problem(TimeStampedModel):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from chuangcheng.problems import ledger_views, oversight_views, views
+from chuangcheng.problems import views
 
 app_name = "problems"
 
@@ -12,11 +12,8 @@ urlpatterns = [
     path("map/", views.problem_map, name="map"),
     path("map/data/", views.map_data, name="map_data"),
     path("categories/", views.categories, name="categories"),
-    path("oversight/", oversight_views.oversight, name="oversight"),
-    path("export.xlsx", ledger_views.export_ledger, name="export"),
     path("photos/<int:pk>/<str:variant>/", views.photo, name="photo"),
     path("<int:pk>/", views.problem_detail, name="detail"),
-    path("<int:pk>/sheet/", ledger_views.problem_sheet, name="sheet"),
     path("<int:pk>/step/<str:action>/", views.problem_step, name="step"),
     path("<int:pk>/recheck/", views.recheck, name="recheck"),
 ]
