@@ -42,7 +42,8 @@ def can_manage_inspections(user, area=None) -> bool:
     return any(area.path.startswith(p) for p in paths)
 
 
-def _managed_q(user, lookup: str) -> Q:
+def managed_q(user, lookup: str) -> Q:
+    """Rows whose ``lookup`` (an org-unit relation) lies in an area ``user`` runs as the office."""
     condition = Q(pk__in=[])
     for path in sorted(managed_area_paths(user)):
         condition |= Q(**{f"{lookup}__path__startswith": path})
@@ -82,7 +83,7 @@ class PlanQuerySet(ScopedQuerySet):
             Q(inspector=user) | Q(second_inspector=user)
         )
         return self.filter(
-            _managed_q(user, "area")
+            managed_q(user, "area")
             | (Q(is_covert=False, self_unit__isnull=True) & scope.unit_or_ancestor_q("area"))
             | (Q(is_covert=False) & scope.unit_q("self_unit"))
             | (Q(is_covert=True, period_end__lt=today) & _accountability_q(user, "area"))
@@ -104,7 +105,7 @@ class AssignmentQuerySet(ScopedQuerySet):
         today = timezone.localdate()
         mine = Q(inspector=user) | Q(second_inspector=user)
         return self.filter(
-            _managed_q(user, "plan__area")
+            managed_q(user, "plan__area")
             | (mine & (Q(plan__is_covert=False) | Q(window_start__lte=timezone.now())))
             | (Q(plan__is_covert=False) & _point_scope_q(user, "point__"))
             | (Q(plan__is_covert=True, plan__period_end__lt=today) & _accountability_q(user, "plan__area"))
@@ -127,7 +128,7 @@ class InspectionQuerySet(ScopedQuerySet):
             return self.all()
         today = timezone.localdate()
         return self.filter(
-            _managed_q(user, "area")
+            managed_q(user, "area")
             | Q(inspector=user)
             | Q(second_inspector=user)
             | ((Q(embargo_until__isnull=True) | Q(embargo_until__lt=today)) & _point_scope_q(user, ""))

@@ -413,9 +413,7 @@ def create_problem(actor, data: NewProblem, *, request=None, now=None) -> Proble
         prepared = photos.prepare(data.photos)
     except ValidationError as exc:
         raise TransitionError(" ".join(exc.messages), field="photos") from exc
-    unit = data.unit
-    if unit is None and data.point is not None:
-        unit = None  # the office assigns explicitly; the point's unit is offered on the form
+    unit = data.unit  # none: registered now, assigned later (the form offers the point's unit)
     with transaction.atomic():
         problem = _new(data, actor, now)
         problem.status = ProblemStatus.REGISTERED
@@ -540,10 +538,6 @@ def housekeeping(now: datetime | None = None) -> dict:
             )
             counts["escalated"] += 1
     return counts
-
-
-def problem_url(problem) -> str:
-    return reverse("problems:detail", args=[problem.pk])
 
 
 # --- 举一反三 ------------------------------------------------------------------------------------

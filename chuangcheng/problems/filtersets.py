@@ -7,7 +7,6 @@ user may see — a filter never reveals a name the list would not show.
 import django_filters
 from django import forms
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chuangcheng.indicators.models import Indicator, PointType
@@ -151,7 +150,3 @@ class ProblemFilterSet(django_filters.FilterSet):
 
     def by_reworked(self, queryset, name, value):
         return queryset.filter(rework_count__gt=0) if value else queryset.filter(rework_count=0)
-
-    @property
-    def now(self):
-        return timezone.now()

@@ -17,12 +17,9 @@ from chuangcheng.problems.choices import FINAL_STATES, OPEN_STATES, UNIT_STATES,
 
 def office_q(user, lookup: str = "area") -> Q:
     """Problems in the areas where ``user`` is the campaign office."""
-    from chuangcheng.inspections.querysets import managed_area_paths
+    from chuangcheng.inspections.querysets import managed_q
 
-    condition = Q(pk__in=[])
-    for path in sorted(managed_area_paths(user)):
-        condition |= Q(**{f"{lookup}__path__startswith": path})
-    return condition
+    return managed_q(user, lookup)
 
 
 def not_embargoed_q(today=None) -> Q:

@@ -16,7 +16,7 @@ from chuangcheng.core.scoping import get_visible_or_404
 from chuangcheng.core.uploads import stream_image
 from chuangcheng.inspections.models import EvidencePhoto, Inspection
 from chuangcheng.problems import actions, transitions
-from chuangcheng.problems.choices import FINAL_STATES, Action, Light, PhotoKind
+from chuangcheng.problems.choices import FINAL_STATES, Action, PhotoKind
 from chuangcheng.problems.filtersets import ProblemFilterSet
 from chuangcheng.problems.forms import BulkForm, NewProblemForm, RecheckForm, StepForm
 from chuangcheng.problems.models import Category, Problem, ProblemEvent, ProblemPhoto
@@ -443,7 +443,3 @@ def recheck(request, pk):
         {"problem": problem, "form": form},
         status=400 if request.method == "POST" else 200,
     )
-
-
-def light_choices():
-    return Light
