@@ -4,6 +4,7 @@ draws a plan with it), a plan page, the inspections list and an inspection with 
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from chuangcheng.core.tests.browser import DESKTOP, PHONE, no_horizontal_overflow, sign_in
 from chuangcheng.indicators.tests.factories import CheckItemFactory
@@ -182,7 +183,10 @@ def test_office_pages_fit_the_screen(
         page.wait_for_selector("#inspection-map[data-loaded]")
         assert page.locator("#inspection-map").get_attribute("data-loaded") == "2"  # the point and the start
         assert page.locator(".evidence img").count() == 1
-        page.wait_for_function("document.querySelector('.evidence img').naturalWidth > 0")
+        # Wait for the photo to have loaded. Not wait_for_function(): when its first poll is false
+        # Playwright re-evaluates the predicate with eval(), which our CSP (rightly) refuses.
+        expect(page.locator(".evidence img")).to_have_js_property("complete", True)
+        assert page.locator(".evidence img").evaluate("img => img.naturalWidth") > 0
         screenshot(page, f"office-inspection-{size}")
         assert no_horizontal_overflow(page), _overflowing(page)
 
