@@ -1,3 +1,12 @@
-"""API routes (the problems API lands here)."""
+"""API routes of problems: /api/problems/problems/ (with …/{id}/transition/) and
+/api/problems/categories/."""
 
-urlpatterns: list = []
+from rest_framework.routers import SimpleRouter
+
+from chuangcheng.problems.api import views
+
+router = SimpleRouter()
+router.register("problems", views.ProblemViewSet, basename="api-problem")
+router.register("categories", views.CategoryViewSet, basename="api-problem-category")
+
+urlpatterns = router.urls
