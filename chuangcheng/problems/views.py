@@ -391,6 +391,8 @@ def photo(request, pk, variant):
 @require_GET
 def categories(request):
     """问题分类: the two-level catalogue with time limits and responsible departments."""
+    from chuangcheng.problems import catalogue
+
     user = request.user
     big = (
         Category.objects.visible_to(user)
@@ -398,12 +400,21 @@ def categories(request):
         .select_related("area")
         .prefetch_related(
             Prefetch(
-                "children", queryset=Category.objects.select_related("responsible_unit").order_by("code")
+                "children",
+                queryset=Category.objects.select_related("responsible_unit")
+                .prefetch_related(Prefetch("rules", queryset=catalogue.rules_by_severity()))
+                .order_by("sort_order", "code"),
             )
         )
         .order_by("category_class", "sort_order", "code")
     )
-    return render(request, "problems/categories.html", {"groups": big, "is_office": user.is_office})
+    # the office keeps its own area's catalogue (catalogue_views); others only read it
+    area = _office_area(user)
+    return render(
+        request,
+        "problems/categories.html",
+        {"groups": big, "is_office": user.is_office, "office_area_id": area.pk if area else None},
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -21,3 +21,21 @@
     window.setTimeout(function () { form.dataset.submitting = ""; }, 8000);
   });
 })();
+// Note templates: a [data-fill="<textarea id>"] button puts its text into that textarea (on a
+// new line when there is text already) and focuses it, ready to be edited.
+(function () {
+  "use strict";
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("[data-fill]") : null;
+    if (!button) return;
+    var target = document.getElementById(button.getAttribute("data-fill"));
+    if (!target || target.tagName !== "TEXTAREA") return;
+    event.preventDefault();
+    var text = button.textContent.trim();
+    var current = target.value.replace(/\s+$/, "");
+    target.value = current ? current + "\n" + text : text;
+    target.dispatchEvent(new Event("input", { bubbles: true }));
+    target.focus();
+    target.setSelectionRange(target.value.length, target.value.length);
+  });
+})();
