@@ -39,6 +39,12 @@ def _holds_problems(user):
     return user.has_role(Role.UNIT_ADMIN, Role.UNIT_STAFF, Role.POINT_LEADER)
 
 
+def _oversees(user):
+    from chuangcheng.problems.oversight import may_oversee
+
+    return may_oversee(user)
+
+
 def _is_office(user):
     return user.is_superuser or user.has_role(*OFFICE_ROLES)
 
@@ -54,6 +60,7 @@ ITEMS = [
     NavItem("inspections", _("Inspections"), "inspections:list"),
     NavItem("problems", _("Problems"), "problems:list"),
     NavItem("problem_inbox", _("My unit's problems"), "problems:inbox", _holds_problems),
+    NavItem("oversight", _("Accountability"), "problems:oversight", _oversees),
     NavItem("notifications", _("Messages"), "notifications:inbox"),
     NavItem("visits", _("Visits"), "org:visits", _is_leader_or_office),
 ]
@@ -91,6 +98,7 @@ def context(request):
                         ("inspections:plan", "plans"),
                         ("inspections:", "inspections"),
                         ("problems:inbox", "problem_inbox"),
+                        ("problems:oversight", "oversight"),
                         ("problems:", "problems"),
                         ("notifications:", "notifications"),
                     )
