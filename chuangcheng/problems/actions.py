@@ -208,10 +208,7 @@ def transition(problem_id, step: Step, actor, *, now: datetime | None = None, re
             note=note,
             from_unit=problem.responsible_unit,
         )
-        _APPLY[step.action](problem, step, event, now)
-        if to_status is not None:
-            problem.status = to_status
-        event.to_unit = problem.responsible_unit
+        apply_step(problem, step, event, now)
         problem.save()
         event.save()
         if prepared:
@@ -219,6 +216,18 @@ def transition(problem_id, step: Step, actor, *, now: datetime | None = None, re
         _tell(problem, event)
         audit.record(AuditAction.UPDATE, request=request, user=actor, obj=problem, step=step.action)
     return problem
+
+
+def apply_step(problem: Problem, step: Step, event: ProblemEvent, now: datetime) -> None:
+    """Change ``problem`` and ``event`` (neither saved) as ``step`` does at ``now``: the state
+    from the table, the clock and punctuality fields. ``transition`` calls it under the row
+    lock after its checks; the demo replays histories through it."""
+    to_status, _who = transitions.TABLE[(problem.status, step.action)]
+    _APPLY[step.action](problem, step, event, now)
+    if to_status is not None:
+        problem.status = to_status
+    event.to_status = problem.status
+    event.to_unit = problem.responsible_unit
 
 
 def _register(problem, step, event, now):
@@ -414,6 +423,13 @@ def create_problem(actor, data: NewProblem, *, request=None, now=None) -> Proble
     except ValidationError as exc:
         raise TransitionError(" ".join(exc.messages), field="photos") from exc
     unit = data.unit  # none: registered now, assigned later (the form offers the point's unit)
+    if unit is not None:  # refused before anything is written
+        check_unit(data.area, unit)
+        if data.deadline is not None:
+            check_deadline(data.deadline, now)
+    elif data.deadline is not None:
+        raise TransitionError(_("A deadline needs a unit to assign the problem to."), field="deadline")
+    # one transaction with the assignment: a refused assignment leaves no half-recorded problem
     with transaction.atomic():
         problem = _new(data, actor, now)
         problem.status = ProblemStatus.REGISTERED
@@ -427,17 +443,17 @@ def create_problem(actor, data: NewProblem, *, request=None, now=None) -> Proble
             at=now,
             note=data.source_detail,
         )
-        if prepared:
-            photos.store(problem, event, PhotoKind.BEFORE, prepared, actor)
         audit.record(AuditAction.CREATE, request=request, user=actor, obj=problem, source=data.source)
-    if unit is not None:
-        problem = transition(
-            problem.pk,
-            Step(Action.ASSIGN, unit=unit, deadline=data.deadline),
-            actor,
-            now=now,
-            request=request,
-        )
+        if unit is not None:
+            problem = transition(
+                problem.pk,
+                Step(Action.ASSIGN, unit=unit, deadline=data.deadline),
+                actor,
+                now=now,
+                request=request,
+            )
+        if prepared:  # files last: nothing above can be refused any more
+            photos.store(problem, event, PhotoKind.BEFORE, prepared, actor)
     return problem
 
 

@@ -6,10 +6,11 @@ user may see — a filter never reveals a name the list would not show.
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from chuangcheng.indicators.models import Indicator, PointType
+from chuangcheng.org.choices import AREA_KINDS
 from chuangcheng.org.models import OrgUnit
 from chuangcheng.problems.choices import FINAL_STATES, Light, ProblemSource, ProblemStatus, Severity
 from chuangcheng.problems.models import Category, Problem
@@ -20,10 +21,15 @@ def _visible(request):
 
 
 def units(request):
+    """Units with visible problems, and the units above them up to the area (a township's
+    filter takes in its communities' problems): only names the list could show anyway."""
     if request is None:
         return OrgUnit.objects.none()
-    return OrgUnit.objects.filter(pk__in=_visible(request).values("responsible_unit")).order_by(
-        "kind", "sort_order", "name_pinyin"
+    below = _visible(request).filter(responsible_unit__path__startswith=OuterRef("path"))
+    return (
+        OrgUnit.objects.filter(Exists(below))
+        .exclude(kind__in=AREA_KINDS)
+        .order_by("kind", "sort_order", "name_pinyin")
     )
 
 
