@@ -16,6 +16,9 @@ working days. All arithmetic is in Beijing time (``settings.TIME_ZONE``).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 
 import chinese_calendar
@@ -57,10 +60,30 @@ def _shipped_is_workday(day: dt.date) -> bool:
         return day.weekday() < 5
 
 
+# the office's overrides read once for a batch of work (``overrides_read_once``), else per calendar
+_batch_overrides: ContextVar[dict[dt.date, bool] | None] = ContextVar("batch_overrides", default=None)
+
+
 def _overrides(start: dt.date, end: dt.date) -> dict[dt.date, bool]:
     from chuangcheng.core.models import CalendarDay
 
+    batch = _batch_overrides.get()
+    if batch is not None:
+        return {day: value for day, value in batch.items() if start <= day <= end}
     return dict(CalendarDay.objects.filter(day__range=(start, end)).values_list("day", "is_workday"))
+
+
+@contextmanager
+def overrides_read_once() -> Iterator[None]:
+    """Within the block, every calendar uses the office's overrides as read at its start: for
+    batch work (the demo, imports) that counts thousands of deadlines and changes no calendar."""
+    from chuangcheng.core.models import CalendarDay
+
+    token = _batch_overrides.set(dict(CalendarDay.objects.values_list("day", "is_workday")))
+    try:
+        yield
+    finally:
+        _batch_overrides.reset(token)
 
 
 class Calendar:

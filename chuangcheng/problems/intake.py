@@ -57,7 +57,7 @@ def open_from_inspection(inspection) -> list:
     finding keeps the inspection's embargo (hidden from the unit, its clock starting when the
     embargo ends). ``item_result`` is unique, so nothing is opened twice."""
     from chuangcheng.problems.actions import _notify_unit
-    from chuangcheng.problems.models import Problem, ProblemEvent
+    from chuangcheng.problems.models import ProblemEvent
 
     failed = list(
         inspection.results.filter(outcome=Outcome.FAIL, problem__isnull=True)
@@ -66,34 +66,9 @@ def open_from_inspection(inspection) -> list:
     )
     if not failed:
         return []
-    point = inspection.point
-    source = (
-        ProblemSource.SELF_INSPECTION if inspection.kind == InspectionKind.SELF else ProblemSource.INSPECTION
-    )
     opened = []
     for result in failed:
-        indicators = sorted(result.indicators.all(), key=lambda i: i.code)
-        problem = Problem(
-            area_id=inspection.area_id,
-            source=source,
-            inspection=inspection,
-            item_result=result,
-            point=point,
-            point_type_id=point.point_type_id,
-            check_item=result.check_item,
-            indicator=indicators[0] if indicators else None,
-            title=result.check_item.text[:200],
-            description=result.note,
-            severity=severity_of(result),
-            address=point.address,
-            township_id=inspection.township_id,
-            responsible_unit_id=inspection.responsible_unit_id,
-            status=ProblemStatus.ASSIGNED,
-            found_at=inspection.submitted_at,
-            embargo_until=inspection.embargo_until,
-        )
-        mark_rebound(problem)
-        deadlines.schedule(problem, deadlines.clock_start(problem, inspection.submitted_at))
+        problem = problem_for(inspection, result)
         problem.save()
         ProblemEvent.objects.create(
             problem=problem,
@@ -108,6 +83,40 @@ def open_from_inspection(inspection) -> list:
         _notify_unit(problem, f"{problem.code} {problem.title}", "problem.assigned")
         opened.append(problem)
     return opened
+
+
+def problem_for(inspection, result):
+    """The problem (not saved) a failed ``result`` of ``inspection`` opens: assigned to the
+    point's responsible unit, the embargo copied, a rebound linked, its clock scheduled."""
+    from chuangcheng.problems.models import Problem
+
+    source = (
+        ProblemSource.SELF_INSPECTION if inspection.kind == InspectionKind.SELF else ProblemSource.INSPECTION
+    )
+    point = inspection.point
+    indicators = sorted(result.indicators.all(), key=lambda i: i.code)
+    problem = Problem(
+        area_id=inspection.area_id,
+        source=source,
+        inspection=inspection,
+        item_result=result,
+        point=point,
+        point_type_id=point.point_type_id,
+        check_item=result.check_item,
+        indicator=indicators[0] if indicators else None,
+        title=result.check_item.text[:200],
+        description=result.note,
+        severity=severity_of(result),
+        address=point.address,
+        township_id=inspection.township_id,
+        responsible_unit_id=inspection.responsible_unit_id,
+        status=ProblemStatus.ASSIGNED,
+        found_at=inspection.submitted_at,
+        embargo_until=inspection.embargo_until,
+    )
+    mark_rebound(problem)
+    deadlines.schedule(problem, deadlines.clock_start(problem, inspection.submitted_at))
+    return problem
 
 
 def township_at(area, latitude, longitude):

@@ -399,8 +399,9 @@ def build_plans(ctx: DemoContext) -> str:
 # --- step 2: evidence photos ---------------------------------------------------------------------
 
 
-def _scene(rng, width=640, height=480) -> Image.Image:
-    """A street scene of plain shapes: sky, buildings, a pavement, and the problem in view."""
+def _scene(rng, width=640, height=480, *, with_problem: bool = True) -> Image.Image:
+    """A street scene of plain shapes: sky, buildings, a pavement, and the problem in view (or,
+    ``with_problem=False``, the same kind of street put right, as a fix's after-photo shows it)."""
     image = Image.new("RGB", (width, height))
     draw = ImageDraw.Draw(image)
     sky = (rng.randint(150, 200), rng.randint(180, 220), rng.randint(215, 245))
@@ -426,6 +427,11 @@ def _scene(rng, width=640, height=480) -> Image.Image:
         [(0, height), (width // 2 - 40, horizon), (width // 2 + 40, horizon), (width, height)],
         fill=(95, 95, 100),
     )
+    if not with_problem:  # swept, with a bin standing where the heap was
+        cx, cy = rng.randint(120, width - 120), rng.randint(horizon + 60, height - 70)
+        draw.rectangle([cx - 18, cy - 40, cx + 18, cy + 20], fill=(40, 130, 70))
+        draw.rectangle([cx - 22, cy - 46, cx + 22, cy - 38], fill=(30, 100, 55))
+        return image
     # the problem — litter, boxes, a spill — in a heap, circled as inspectors mark their photos
     cx, cy = rng.randint(120, width - 120), rng.randint(horizon + 60, height - 70)
     for _ in range(rng.randint(3, 7)):
