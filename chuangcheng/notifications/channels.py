@@ -7,6 +7,7 @@ platform by writing a gateway class; a failing channel is logged and never undoe
 """
 
 import logging
+from collections import deque
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -25,10 +26,11 @@ def mask_phone(phone: str) -> str:
 class ConsoleSmsGateway:
     """Logs the message instead of sending it (development, and counties without a gateway)."""
 
-    sent: list[tuple[str, str]] = []  # kept for inspection in a shell or a test
+    # the last messages, masked, for a look in a shell or a test (bounded: a worker runs for weeks)
+    sent: deque[tuple[str, str]] = deque(maxlen=100)
 
     def send(self, phone: str, text: str) -> None:
-        type(self).sent.append((phone, text))
+        type(self).sent.append((mask_phone(phone), text))
         logger.info("SMS to %s: %s", mask_phone(phone), text)
 
 

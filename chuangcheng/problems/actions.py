@@ -14,7 +14,7 @@ from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +25,15 @@ from chuangcheng.notifications.actions import notify
 from chuangcheng.org.choices import AREA_KINDS, Role
 from chuangcheng.org.models import OrgUnit, Pairing, User
 from chuangcheng.problems import deadlines, photos, transitions
-from chuangcheng.problems.choices import Action, PhotoKind, ProblemSource, ProblemStatus, Severity, Stage
+from chuangcheng.problems.choices import (
+    UNIT_TODO_STATES,
+    Action,
+    PhotoKind,
+    ProblemSource,
+    ProblemStatus,
+    Severity,
+    Stage,
+)
 from chuangcheng.problems.models import Category, Problem, ProblemEvent
 
 
@@ -83,13 +91,16 @@ def escalation_people(unit: OrgUnit, day=None) -> list[User]:
     return people
 
 
-def _notify_unit(problem: Problem, title: str, kind: str, body: str = "", subject_key: str = "") -> None:
-    if problem.responsible_unit_id is None or problem.is_embargoed():
-        return  # a covert finding is told of when its embargo ends (housekeeping)
+def _notify_unit(
+    problem: Problem, title: str, kind: str, body: str = "", subject_key: str = "", today=None
+) -> list:
+    """Tell the unit's people and the point's leader; returns the notices written."""
+    if problem.responsible_unit_id is None or problem.is_embargoed(today):
+        return []  # a covert finding is told of when its embargo ends (housekeeping)
     people = unit_people(problem.responsible_unit)
     if problem.point_id and problem.point.point_leader_id:
         people.append(problem.point.point_leader)
-    notify(
+    return notify(
         people,
         kind=kind,
         title=title,
@@ -494,20 +505,30 @@ def housekeeping(now: datetime | None = None) -> dict:
     now = now or timezone.now()
     today = timezone.localdate(now)
     counts = {"released": 0, "reminded": 0, "escalated": 0}
-    # embargo ended: the unit hears of it now (its clock started at the end of the embargo)
+    # embargo ended: the unit hears of it now (its clock started at the end of the embargo).
+    # Only an assignment the embargo held back (its clock starts on the embargo's last day): one
+    # made after the embargo was told at once by ``transition``. Counted when someone was told
+    # now — the subject key keeps later runs from telling anyone twice.
     released = Problem.objects.filter(
-        embargo_until__lt=today, status=ProblemStatus.ASSIGNED, accepted_at__isnull=True
+        embargo_until__lt=today,
+        status=ProblemStatus.ASSIGNED,
+        accepted_at__isnull=True,
+        assigned_at__date__lte=F("embargo_until"),
     ).select_related("responsible_unit", "point", "area")
     for problem in released.iterator():
-        _notify_unit(
+        told = _notify_unit(
             problem,
             _("New problem for your unit: {code}").format(code=problem.code),
             "problem.assigned",
             subject_key=f"problem:{problem.pk}:assigned:{problem.assigned_at:%Y%m%d%H%M}",
+            today=today,
         )
-        counts["released"] += 1
+        if told:
+            counts["released"] += 1
+    # reminders and escalation only while the unit has the next move: a fix awaiting the
+    # office's verification is not the unit's delay
     due_soon = (
-        Problem.objects.open()
+        Problem.objects.filter(status__in=sorted(UNIT_TODO_STATES))
         .filter(warn_at__lte=now, deadline__gte=now, reminded_at__isnull=True, responsible_unit__isnull=False)
         .filter(Q(embargo_until__isnull=True) | Q(embargo_until__lt=today))
         .select_related("responsible_unit", "point", "area")
@@ -526,10 +547,12 @@ def housekeeping(now: datetime | None = None) -> dict:
                         code=problem.code, when=timezone.localtime(problem.deadline).strftime("%m-%d %H:%M")
                     ),
                     "problem.reminder",
+                    today=today,
                 )
                 counts["reminded"] += 1
     overdue = (
         Problem.objects.overdue(now)
+        .filter(status__in=sorted(UNIT_TODO_STATES))
         .filter(escalated_at__isnull=True, responsible_unit__isnull=False)
         .filter(Q(embargo_until__isnull=True) | Q(embargo_until__lt=today))
         .select_related("responsible_unit__leader_in_charge", "point", "area")
@@ -579,6 +602,15 @@ def launch_recheck(actor, problem: Problem, data: Recheck, *, request=None):
     if not can_register(actor, problem.area):
         raise TransitionError(
             _("Only the campaign office can launch a check of all such points."), code="forbidden"
+        )
+    if data.mode == "self" and problem.is_embargoed():
+        # asking units to check all such points would tell them a covert visit found something
+        raise TransitionError(
+            _("This covert finding is secret until {day}; ask for self-inspections after that.").format(
+                day=problem.embargo_until.isoformat()
+            ),
+            code="forbidden",
+            field="mode",
         )
     points = Point.objects.filter(area=problem.area, point_type=data.point_type).active()
     if not points.exists():

@@ -12,10 +12,14 @@ import io
 from types import SimpleNamespace
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
+from chuangcheng.inspections import actions as inspections
+from chuangcheng.inspections import photos as evidence
+from chuangcheng.inspections.tests.conftest import jpeg_upload, month_rules, new_key, plan_input
 from chuangcheng.points.tests.conftest import pts  # noqa: F401  (fixture)
 from chuangcheng.problems import actions
 from chuangcheng.problems.choices import Action, CategoryClass, ProblemSource, TimeUnit
@@ -76,3 +80,42 @@ def step(problem, action, actor, now=None, **extra):
 
 
 ACCEPT, SUBMIT, APPROVE, SEND_BACK = Action.ACCEPT, Action.SUBMIT, Action.APPROVE, Action.SEND_BACK
+
+
+def at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
+    """That day at that hour, Beijing time."""
+    return datetime.datetime(day.year, day.month, day.day, hour, minute, tzinfo=WEDNESDAY.tzinfo)
+
+
+def covert_failure(world, checklists, start, end, day, *, inspector, retries=0):
+    """A covert plan over [start, end] visiting the market on ``day``; ``inspector`` fails its
+    veto item (市场内无暴露垃圾) with a photo. Returns the inspection."""
+    data = plan_input(
+        world,
+        checklists,
+        name=f"暗访 {start}",
+        period_start=start,
+        period_end=end,
+        point_type_ids=[checklists.pts.market.pk],
+        rules=month_rules(day, day, day_parts=("morning",)),
+        inspector_ids=[inspector.pk],
+    )
+    with time_machine.travel(at(start, 8) - datetime.timedelta(days=3)):
+        plan = inspections.create_plan(world.people.office, data)
+    assignment = plan.assignments.get(point=checklists.pts.gate)
+    answers = [
+        inspections.Answer(checklists.pts.item.pk, outcome="fail", note="市场东门垃圾堆积"),
+        inspections.Answer(checklists.scale_item.pk, violations=0),
+        inspections.Answer(checklists.plain_item.pk, outcome="pass"),
+    ]
+    key = new_key()
+    with time_machine.travel(assignment.window_start + datetime.timedelta(minutes=30)):
+        for _ in range(1 + retries):  # the phone's answer was lost: it sends everything again
+            submission = inspections.Submission(
+                client_key=key,
+                assignment_id=assignment.pk,
+                answers=answers,
+                photos=evidence.prepare_all({checklists.pts.item.pk: [jpeg_upload()]}),
+            )
+            inspection, _ = inspections.submit(inspector, submission)
+    return inspection

@@ -12,19 +12,12 @@ import time_machine
 from django.test import Client
 from openpyxl import load_workbook
 
-from chuangcheng.inspections import actions as inspections
-from chuangcheng.inspections import photos as evidence
-from chuangcheng.inspections.tests.conftest import insp, jpeg_upload, month_rules, new_key, plan_input  # noqa: F401
+from chuangcheng.inspections.tests.conftest import insp  # noqa: F401  (fixture)
 from chuangcheng.problems.choices import ProblemSource, ProblemStatus, Severity, TimeUnit
 from chuangcheng.problems.models import Problem
-from chuangcheng.problems.tests.conftest import jpeg
+from chuangcheng.problems.tests.conftest import at, covert_failure, jpeg
 
 pytestmark = pytest.mark.django_db
-TZ = datetime.timezone(datetime.timedelta(hours=8))
-
-
-def at(day: datetime.date, hour: int, minute: int = 0) -> datetime.datetime:
-    return datetime.datetime(day.year, day.month, day.day, hour, minute, tzinfo=TZ)
 
 
 @pytest.fixture(autouse=True)
@@ -37,40 +30,6 @@ def phone(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
-
-
-def covert_failure(world, checklists, start, end, day, *, inspector, retries=0):
-    """A covert plan over [start, end] visiting the market on ``day``; ``inspector`` fails its
-    veto item (市场内无暴露垃圾) with a photo. Returns the inspection."""
-    data = plan_input(
-        world,
-        checklists,
-        name=f"暗访 {start}",
-        period_start=start,
-        period_end=end,
-        point_type_ids=[checklists.pts.market.pk],
-        rules=month_rules(day, day, day_parts=("morning",)),
-        inspector_ids=[inspector.pk],
-    )
-    with time_machine.travel(at(start, 8) - datetime.timedelta(days=3)):
-        plan = inspections.create_plan(world.people.office, data)
-    assignment = plan.assignments.get(point=checklists.pts.gate)
-    answers = [
-        inspections.Answer(checklists.pts.item.pk, outcome="fail", note="市场东门垃圾堆积"),
-        inspections.Answer(checklists.scale_item.pk, violations=0),
-        inspections.Answer(checklists.plain_item.pk, outcome="pass"),
-    ]
-    key = new_key()
-    with time_machine.travel(assignment.window_start + datetime.timedelta(minutes=30)):
-        for _ in range(1 + retries):  # the phone's answer was lost: it sends everything again
-            submission = inspections.Submission(
-                client_key=key,
-                assignment_id=assignment.pk,
-                answers=answers,
-                photos=evidence.prepare_all({checklists.pts.item.pk: [jpeg_upload()]}),
-            )
-            inspection, _ = inspections.submit(inspector, submission)
-    return inspection
 
 
 def test_a_covert_failure_is_fixed_reworked_closed_and_flagged_when_it_comes_back(world, insp):  # noqa: F811
