@@ -34,10 +34,14 @@ def may_oversee(user) -> bool:
 
 class OversightForm(forms.Form):
     found_from = forms.DateField(
-        label=_("Found from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Found from"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     found_to = forms.DateField(
-        label=_("Found until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Found until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     kind = forms.ChoiceField(
         label=_("Units"),
