@@ -9,12 +9,12 @@ before it is revealed (never sent: only ``revealed_seed``), the counts and rules
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from chuangcheng.core.api import ChoiceField, UploadField, absolute_url, request_user
 from chuangcheng.inspections import actions, draw
 from chuangcheng.inspections.choices import (
     AssignmentOrigin,
@@ -35,33 +35,6 @@ from chuangcheng.inspections.models import (
 from chuangcheng.inspections.querysets import can_manage_inspections
 from chuangcheng.org.choices import AREA_KINDS
 from chuangcheng.org.models import OrgUnit
-
-
-def _user(serializer):
-    request = serializer.context.get("request")
-    return getattr(request, "user", None)
-
-
-def _absolute(serializer, path: str) -> str:
-    request = serializer.context.get("request")
-    return request.build_absolute_uri(path) if request is not None else path
-
-
-@extend_schema_field({"type": "string"})
-class _Choice(serializers.ChoiceField):
-    """A choice, documented as a string with its values listed. (As enums, the choices of
-    different apps sharing a field name — ``status``, ``kind`` — would collide in the schema.)"""
-
-    def __init__(self, choices, **kwargs):
-        values = ", ".join(str(value) for value, _label in choices)
-        help_text = kwargs.pop("help_text", "")
-        kwargs["help_text"] = format_lazy("{} ({})", help_text, values) if help_text else values
-        super().__init__(choices=choices, **kwargs)
-
-
-@extend_schema_field(OpenApiTypes.BINARY)
-class _Upload(serializers.FileField):
-    """A file of a multipart request (documented as binary)."""
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -86,7 +59,7 @@ class _RuleFields(serializers.Serializer):
         help_text=_("Pairs [first day, last day] within the period. Default: the whole period."),
     )
     day_parts = serializers.ListField(
-        child=_Choice(DayPart.choices),
+        child=ChoiceField(DayPart.choices),
         required=False,
         allow_empty=False,
         help_text=_("Parts of the day windows may fall in. Default: morning and afternoon."),
@@ -140,7 +113,7 @@ class PlanCreateSerializer(_RuleFields):
         help_text=_("The campaign area (a county or city). Default: the caller's office area."),
     )
     name = serializers.CharField(max_length=120)
-    kind = _Choice(PlanKind.choices)
+    kind = ChoiceField(PlanKind.choices)
     period_start = serializers.DateField()
     period_end = serializers.DateField()
     inspector_ids = serializers.ListField(
@@ -192,7 +165,7 @@ class PlanCreateSerializer(_RuleFields):
             )
         attrs["rules"] = {**nested, **flat}
         if "area" not in attrs:
-            area = _user(self).office_area()
+            area = request_user(self).office_area()
             if area is None:
                 raise serializers.ValidationError(
                     {"area": [_("Give the campaign area: it cannot be told from your roles.")]}
@@ -232,7 +205,7 @@ class PlanSerializer(serializers.ModelSerializer):
     """A plan as its reader may see it. ``revealed_seed`` is empty until the seed is revealed;
     counts, filters and rules of a covert plan are null for anyone but the office until it ends."""
 
-    kind = _Choice(PlanKind.choices, read_only=True)
+    kind = ChoiceField(PlanKind.choices, read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     area_name = serializers.CharField(source="area.name", read_only=True)
     revealed_seed = serializers.CharField(read_only=True)
@@ -276,7 +249,7 @@ class PlanSerializer(serializers.ModelSerializer):
 
     def _open_details(self, plan) -> bool:
         """Counts and rules: the office always; others not while a covert plan runs."""
-        user = _user(self)
+        user = request_user(self)
         if user is not None and can_manage_inspections(user, plan.area):
             return True
         return not plan.is_covert or plan.has_ended(timezone.localdate())
@@ -303,7 +276,7 @@ class PlanSerializer(serializers.ModelSerializer):
         return plan.rules if self._open_details(plan) else None
 
     def get_page_url(self, plan) -> str:
-        return _absolute(self, plan.get_absolute_url())
+        return absolute_url(self, plan.get_absolute_url())
 
 
 class VerificationSerializer(serializers.Serializer):
@@ -338,9 +311,9 @@ class PlanAssignmentSerializer(serializers.ModelSerializer):
     point_code = serializers.CharField(source="point.code", read_only=True)
     point_name = serializers.CharField(source="point.name", read_only=True)
     township_name = serializers.CharField(source="point.township.name", read_only=True, default=None)
-    day_part = _Choice(DayPart.choices, read_only=True)
-    status = _Choice(AssignmentStatus.choices, read_only=True)
-    origin = _Choice(AssignmentOrigin.choices, read_only=True)
+    day_part = ChoiceField(DayPart.choices, read_only=True)
+    status = ChoiceField(AssignmentStatus.choices, read_only=True)
+    origin = ChoiceField(AssignmentOrigin.choices, read_only=True)
     inspector = serializers.SerializerMethodField()
     inspector_name = serializers.SerializerMethodField()
     inspector_code = serializers.SerializerMethodField()
@@ -374,7 +347,7 @@ class PlanAssignmentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def _named(self, assignment) -> bool:
-        user = _user(self)
+        user = request_user(self)
         return not assignment.plan.is_covert or can_manage_inspections(user, assignment.plan.area)
 
     def get_inspector(self, assignment) -> int | None:
@@ -409,9 +382,9 @@ class MyAssignmentSerializer(serializers.ModelSerializer):
     """One of the inspector's own assignments, with what the phone needs to go there."""
 
     plan_name = serializers.CharField(source="plan.name", read_only=True)
-    plan_kind = _Choice(PlanKind.choices, source="plan.kind", read_only=True)
-    day_part = _Choice(DayPart.choices, read_only=True)
-    status = _Choice(AssignmentStatus.choices, read_only=True)
+    plan_kind = ChoiceField(PlanKind.choices, source="plan.kind", read_only=True)
+    day_part = ChoiceField(DayPart.choices, read_only=True)
+    status = ChoiceField(AssignmentStatus.choices, read_only=True)
     point_code = serializers.CharField(source="point.code", read_only=True)
     point_name = serializers.CharField(source="point.name", read_only=True)
     address = serializers.CharField(source="point.address", read_only=True)
@@ -461,7 +434,7 @@ class MyAssignmentSerializer(serializers.ModelSerializer):
 
     def get_partner_name(self, assignment) -> str | None:
         """The other inspector of a two-person visit (双随机): they go together."""
-        user = _user(self)
+        user = request_user(self)
         partner = assignment.second_inspector if assignment.inspector_id == user.pk else assignment.inspector
         return partner.display_name if partner is not None and partner.pk != user.pk else None
 
@@ -470,7 +443,7 @@ class MyAssignmentSerializer(serializers.ModelSerializer):
         return inspection.pk if inspection is not None else None
 
     def get_inspect_url(self, assignment) -> str:
-        return _absolute(self, reverse("inspections:inspect", args=[assignment.pk]))
+        return absolute_url(self, reverse("inspections:inspect", args=[assignment.pk]))
 
 
 # --- inspections -----------------------------------------------------------------------------------
@@ -494,7 +467,7 @@ class PhotoSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def _url(self, photo, variant):
-        return _absolute(self, reverse("inspections:photo", args=[photo.pk, variant]))
+        return absolute_url(self, reverse("inspections:photo", args=[photo.pk, variant]))
 
     def get_display_url(self, photo) -> str:
         return self._url(photo, "display")
@@ -513,7 +486,7 @@ class ItemResultSerializer(serializers.ModelSerializer):
     check_item_code = serializers.CharField(source="check_item.code", read_only=True)
     check_item_text = serializers.CharField(source="check_item.text", read_only=True)
     indicator_codes = serializers.SerializerMethodField()
-    outcome = _Choice(Outcome.choices, read_only=True)
+    outcome = ChoiceField(Outcome.choices, read_only=True)
     outcome_display = serializers.CharField(source="get_outcome_display", read_only=True)
 
     class Meta:
@@ -542,7 +515,7 @@ class InspectionSerializer(serializers.ModelSerializer):
     """An inspection as its reader may see it: who inspected (and where they stood) only for
     the office and the inspectors themselves when it was covert; otherwise null."""
 
-    kind = _Choice(InspectionKind.choices, read_only=True)
+    kind = ChoiceField(InspectionKind.choices, read_only=True)
     kind_display = serializers.CharField(source="get_kind_display", read_only=True)
     point_code = serializers.CharField(source="point.code", read_only=True)
     point_name = serializers.CharField(source="point.name", read_only=True)
@@ -604,7 +577,7 @@ class InspectionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def _shown(self, inspection) -> bool:
-        user = _user(self)
+        user = request_user(self)
         return user is not None and inspection.inspector_shown_to(user)
 
     def get_inspector(self, inspection) -> int | None:
@@ -640,7 +613,7 @@ class InspectionSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(PhotoSerializer(many=True))
     def get_photos(self, inspection):
-        user = _user(self)
+        user = request_user(self)
         context = {
             **self.context,
             "office": user is not None and can_manage_inspections(user, inspection.area),
@@ -648,7 +621,7 @@ class InspectionSerializer(serializers.ModelSerializer):
         return PhotoSerializer(inspection.photos.all(), many=True, context=context).data
 
     def get_page_url(self, inspection) -> str:
-        return _absolute(self, inspection.get_absolute_url())
+        return absolute_url(self, inspection.get_absolute_url())
 
 
 class SubmissionRequestSerializer(serializers.Serializer):
@@ -675,7 +648,7 @@ class SubmissionRequestSerializer(serializers.Serializer):
     )
     latitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False)
     longitude = serializers.DecimalField(max_digits=10, decimal_places=6, required=False)
-    coordinate_system = _Choice(
+    coordinate_system = ChoiceField(
         [("wgs84", "WGS-84"), ("gcj02", "GCJ-02")], required=False, help_text=_("Default wgs84.")
     )
     accuracy = serializers.IntegerField(required=False, min_value=0, help_text=_("Metres."))
@@ -687,5 +660,5 @@ class SubmissionRequestSerializer(serializers.Serializer):
         )
     )
     photo_general = serializers.ListField(
-        child=_Upload(), required=False, help_text=_("Photos of the whole visit.")
+        child=UploadField(), required=False, help_text=_("Photos of the whole visit.")
     )

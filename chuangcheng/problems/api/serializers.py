@@ -16,6 +16,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from chuangcheng.core.api import ChoiceField, UploadField, absolute_url, request_user
 from chuangcheng.inspections.models import EvidencePhoto, Inspection
 from chuangcheng.org.choices import Role
 from chuangcheng.org.models import OrgUnit, User
@@ -33,33 +34,6 @@ from chuangcheng.problems.choices import (
     TimeUnit,
 )
 from chuangcheng.problems.models import Category, Problem, ProblemEvent, ProblemPhoto
-
-
-def _user(serializer):
-    request = serializer.context.get("request")
-    return getattr(request, "user", None)
-
-
-def _absolute(serializer, path: str) -> str:
-    request = serializer.context.get("request")
-    return request.build_absolute_uri(path) if request is not None else path
-
-
-@extend_schema_field({"type": "string"})
-class _Choice(serializers.ChoiceField):
-    """A choice, documented as a string with its values listed. (As enums, the choices of
-    different apps sharing a field name — ``status``, ``kind`` — would collide in the schema.)"""
-
-    def __init__(self, choices, **kwargs):
-        values = ", ".join(str(value) for value, _label in choices)
-        help_text = kwargs.pop("help_text", "")
-        kwargs["help_text"] = format_lazy("{} ({})", help_text, values) if help_text else values
-        super().__init__(choices=choices, **kwargs)
-
-
-@extend_schema_field(OpenApiTypes.BINARY)
-class _Upload(serializers.FileField):
-    """A file of a multipart request (documented as binary)."""
 
 
 class ProblemRefSerializer(serializers.Serializer):
@@ -80,7 +54,7 @@ def _ref(queryset, user, pk) -> dict | None:
 class ProblemPhotoSerializer(serializers.ModelSerializer):
     """A photo of the problem: before (as found) or after (with the fix, ``event`` is its step)."""
 
-    kind = _Choice(PhotoKind.choices, read_only=True)
+    kind = ChoiceField(PhotoKind.choices, read_only=True)
     display_url = serializers.SerializerMethodField()
     thumbnail_url = serializers.SerializerMethodField()
 
@@ -90,10 +64,10 @@ class ProblemPhotoSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_display_url(self, photo) -> str:
-        return _absolute(self, reverse("problems:photo", args=[photo.pk, "display"]))
+        return absolute_url(self, reverse("problems:photo", args=[photo.pk, "display"]))
 
     def get_thumbnail_url(self, photo) -> str:
-        return _absolute(self, reverse("problems:photo", args=[photo.pk, "thumb"]))
+        return absolute_url(self, reverse("problems:photo", args=[photo.pk, "thumb"]))
 
 
 class EvidencePhotoLinkSerializer(serializers.Serializer):
@@ -104,19 +78,19 @@ class EvidencePhotoLinkSerializer(serializers.Serializer):
     thumbnail_url = serializers.SerializerMethodField()
 
     def get_display_url(self, photo) -> str:
-        return _absolute(self, reverse("inspections:photo", args=[photo.pk, "display"]))
+        return absolute_url(self, reverse("inspections:photo", args=[photo.pk, "display"]))
 
     def get_thumbnail_url(self, photo) -> str:
-        return _absolute(self, reverse("inspections:photo", args=[photo.pk, "thumb"]))
+        return absolute_url(self, reverse("inspections:photo", args=[photo.pk, "thumb"]))
 
 
 class ProblemEventSerializer(serializers.ModelSerializer):
     """One step of the history. ``actor`` is null for a step the system took."""
 
-    action = _Choice(Action.choices, read_only=True)
+    action = ChoiceField(Action.choices, read_only=True)
     action_display = serializers.CharField(source="get_action_display", read_only=True)
     from_status = serializers.CharField(read_only=True, help_text=_("Empty for the step that opened it."))
-    to_status = _Choice(ProblemStatus.choices, read_only=True)
+    to_status = ChoiceField(ProblemStatus.choices, read_only=True)
     actor_name = serializers.SerializerMethodField()
     from_unit_name = serializers.CharField(source="from_unit.name", read_only=True, default=None)
     to_unit_name = serializers.CharField(source="to_unit.name", read_only=True, default=None)
@@ -152,18 +126,18 @@ class ProblemEventSerializer(serializers.ModelSerializer):
         # one wording with the page: "System (from the inspection)" names no inspector
         from chuangcheng.problems.views import event_actor
 
-        return str(event_actor(event, self.context["problem"], _user(self)))
+        return str(event_actor(event, self.context["problem"], request_user(self)))
 
 
 class ProblemSerializer(serializers.ModelSerializer):
     """A problem in a list: where, what, whose, by when, and where it stands. ``light`` and
     ``is_overdue`` are derived at the time of the request."""
 
-    status = _Choice(ProblemStatus.choices, read_only=True)
+    status = ChoiceField(ProblemStatus.choices, read_only=True)
     status_display = serializers.CharField(source="get_status_display", read_only=True)
-    source = _Choice(ProblemSource.choices, read_only=True)
+    source = ChoiceField(ProblemSource.choices, read_only=True)
     source_display = serializers.CharField(source="get_source_display", read_only=True)
-    severity = _Choice(Severity.choices, read_only=True)
+    severity = ChoiceField(Severity.choices, read_only=True)
     severity_display = serializers.CharField(source="get_severity_display", read_only=True)
     area_name = serializers.CharField(source="area.name", read_only=True)
     category_name = serializers.SerializerMethodField()
@@ -249,7 +223,7 @@ class ProblemSerializer(serializers.ModelSerializer):
         return problem.is_overdue(self._now())
 
     def get_page_url(self, problem) -> str:
-        return _absolute(self, problem.get_absolute_url())
+        return absolute_url(self, problem.get_absolute_url())
 
 
 class ProblemDetailSerializer(ProblemSerializer):
@@ -314,7 +288,9 @@ class ProblemDetailSerializer(ProblemSerializer):
             return False
         cached = getattr(problem, "_api_inspection_visible", None)
         if cached is None:
-            cached = Inspection.objects.visible_to(_user(self)).filter(pk=problem.inspection_id).exists()
+            cached = (
+                Inspection.objects.visible_to(request_user(self)).filter(pk=problem.inspection_id).exists()
+            )
             problem._api_inspection_visible = cached
         return cached
 
@@ -325,25 +301,29 @@ class ProblemDetailSerializer(ProblemSerializer):
     @extend_schema_field(OpenApiTypes.DATE)
     def get_embargo_until(self, problem):
         """A covert finding's embargo: the office only."""
-        return problem.embargo_until if actions.can_register(_user(self), problem.area) else None
+        return problem.embargo_until if actions.can_register(request_user(self), problem.area) else None
 
     @extend_schema_field(ProblemRefSerializer(allow_null=True))
     def get_rebound_of(self, problem):
-        return _ref(Problem.objects, _user(self), problem.rebound_of_id)
+        return _ref(Problem.objects, request_user(self), problem.rebound_of_id)
 
     @extend_schema_field(ProblemRefSerializer(many=True))
     def get_rebounds(self, problem):
-        rows = Problem.objects.visible_to(_user(self)).filter(rebound_of=problem).order_by("found_at", "pk")
+        rows = (
+            Problem.objects.visible_to(request_user(self))
+            .filter(rebound_of=problem)
+            .order_by("found_at", "pk")
+        )
         return list(rows.values("id", "code"))
 
     @extend_schema_field(ProblemRefSerializer(allow_null=True))
     def get_merged_into(self, problem):
-        return _ref(Problem.objects, _user(self), problem.merged_into_id)
+        return _ref(Problem.objects, request_user(self), problem.merged_into_id)
 
     def get_allowed_actions(self, problem) -> list[str]:
         """The steps the reader may take now; approve and send_back are left out for the person
         who submitted the fix (someone else verifies it)."""
-        user = _user(self)
+        user = request_user(self)
         allowed = transitions.allowed_actions(user, problem)
         if transitions.VERIFYING & set(allowed) and actions.last_submitter_id(problem) == user.pk:
             allowed = [a for a in allowed if a not in transitions.VERIFYING]
@@ -371,7 +351,7 @@ class ProblemCategorySerializer(serializers.ModelSerializer):
     """One class of the catalogue: a big class (``parent`` null) or a small class with its
     time limit and responsible department."""
 
-    category_class = _Choice(CategoryClass.choices, read_only=True)
+    category_class = ChoiceField(CategoryClass.choices, read_only=True)
     category_class_display = serializers.CharField(source="get_category_class_display", read_only=True)
     area_name = serializers.CharField(source="area.name", read_only=True)
     parent_name = serializers.CharField(source="parent.name", read_only=True, default=None)
@@ -426,7 +406,7 @@ STEP_ACTIONS = [(value, label) for value, label in Action.choices if value != Ac
 class ProblemStepSerializer(serializers.Serializer):
     """One step on one problem (JSON, or multipart with the after-photos of ``submit``)."""
 
-    action = _Choice(STEP_ACTIONS, help_text=_("Step"))
+    action = ChoiceField(STEP_ACTIONS, help_text=_("Step"))
     note = serializers.CharField(
         required=False,
         allow_blank=True,
@@ -445,14 +425,14 @@ class ProblemStepSerializer(serializers.Serializer):
         ),
     )
     photos = serializers.ListField(
-        child=_Upload(), required=False, help_text=_("submit: photos of the fix (multipart).")
+        child=UploadField(), required=False, help_text=_("submit: photos of the fix (multipart).")
     )
 
     def validate_unit(self, unit_id):
         """The unit as an object; an id the caller may not see answers like one that does not exist."""
         if unit_id is None:
             return None
-        unit = OrgUnit.objects.visible_to(_user(self)).filter(pk=unit_id).first()
+        unit = OrgUnit.objects.visible_to(request_user(self)).filter(pk=unit_id).first()
         if unit is None:
             raise serializers.ValidationError(_("No such unit."))
         return unit
@@ -482,7 +462,7 @@ class NewProblemSerializer(serializers.Serializer):
     """The office records a problem in its area (the inputs of ``actions.NewProblem``). Ids are
     chosen from the office's area (``context["area"]``); a unit given assigns it at once."""
 
-    source = _Choice(RECORDED_SOURCES)
+    source = ChoiceField(RECORDED_SOURCES)
     source_detail = serializers.CharField(
         required=False,
         allow_blank=True,
@@ -497,7 +477,7 @@ class NewProblemSerializer(serializers.Serializer):
     category = serializers.IntegerField(
         required=False, allow_null=True, help_text=_("Id of a small class of the area's catalogue.")
     )
-    severity = _Choice(Severity.choices, required=False, default=Severity.GENERAL)
+    severity = ChoiceField(Severity.choices, required=False, default=Severity.GENERAL)
     point = serializers.IntegerField(
         required=False, allow_null=True, help_text=_("Id of a point of the area.")
     )
@@ -519,7 +499,7 @@ class NewProblemSerializer(serializers.Serializer):
         help_text=_("ISO 8601; needs a unit. Default: the time limit of the category and severity."),
     )
     photos = serializers.ListField(
-        child=_Upload(), required=False, help_text=_("Photos of the problem (multipart).")
+        child=UploadField(), required=False, help_text=_("Photos of the problem (multipart).")
     )
 
     @property
@@ -565,7 +545,7 @@ class NewProblemSerializer(serializers.Serializer):
         # checked before anything is written: the problem is recorded and assigned, or neither
         if unit_id is None:
             return None
-        unit = OrgUnit.objects.visible_to(_user(self)).filter(pk=unit_id).first()
+        unit = OrgUnit.objects.visible_to(request_user(self)).filter(pk=unit_id).first()
         if unit is None:
             raise serializers.ValidationError(_("No such unit."))
         try:
