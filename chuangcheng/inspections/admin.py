@@ -3,18 +3,8 @@ audit trail), and the secret seed is never shown."""
 
 from django.contrib import admin
 
+from chuangcheng.core.admin import ReadOnlyAdmin
 from chuangcheng.inspections.models import Amendment, Assignment, Inspection, Plan
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Plan)

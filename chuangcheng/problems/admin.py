@@ -4,6 +4,7 @@ read-only: a problem's state changes only through ``actions``, and events are ne
 
 from django.contrib import admin
 
+from chuangcheng.core.admin import ReadOnlyAdmin, ViewOnly
 from chuangcheng.problems.models import Category, DeadlineRule, NoteTemplate, Problem, ProblemEvent
 
 
@@ -51,34 +52,12 @@ class NoteTemplateAdmin(admin.ModelAdmin):
     list_select_related = ["area", "category__parent"]
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Viewing only (Django shows every field read-only when change is not permitted)."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ProblemEventInline(admin.TabularInline):
+class ProblemEventInline(ViewOnly, admin.TabularInline):
     model = ProblemEvent
     extra = 0
     fields = ["at", "action", "from_status", "to_status", "actor", "note", "to_unit", "new_deadline"]
     readonly_fields = fields
     ordering = ["at", "pk"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Problem)
