@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "chuangcheng.inspections",
     "chuangcheng.notifications",
     "chuangcheng.problems",
+    "chuangcheng.scoring",
     "chuangcheng.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -142,6 +143,8 @@ CELERY_BEAT_SCHEDULE = {
     # deadline reminders, overdue escalation, embargoes lifted, stage lateness
     "problems-housekeeping": {"task": "problems.housekeeping", "schedule": 15 * 60},
 }
+# the monthly evaluation is started by the office (page, command or task), never by the clock:
+# the office decides when a month's data is complete
 
 # --- Inspections (督查) -------------------------------------------------------------------------
 # Pass line of an inspection score (the campaign's; stored with each inspection when scored).

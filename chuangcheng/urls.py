@@ -20,6 +20,7 @@ urlpatterns = [
     path("points/", include("chuangcheng.points.urls")),
     path("inspections/", include("chuangcheng.inspections.urls")),
     path("problems/", include("chuangcheng.problems.urls")),
+    path("scoring/", include("chuangcheng.scoring.urls")),
     path("notifications/", include("chuangcheng.notifications.urls")),
     path("i18n/setlang/", core_views.login_not_required_view(set_language), name="set_language"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
