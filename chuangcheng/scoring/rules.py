@@ -59,6 +59,8 @@ class Rules:
     band_c: Decimal = Decimal("60")
     band_d: Decimal = Decimal("40")
     sanctions: tuple[SanctionRule, ...] = field(default=DEFAULT_SANCTIONS)
+    # 年度目标绩效考核: the weight of each month (January first) in a unit's annual value
+    month_weights: tuple[Decimal, ...] = (Decimal("1"),) * 12
 
     def to_data(self) -> dict:
         data = asdict(self)
@@ -118,6 +120,13 @@ def from_data(data: dict | None) -> Rules:
         )
     if "sanctions" not in data:
         sanctions = list(DEFAULT_SANCTIONS)
+    raw_weights = data.get("month_weights", defaults.month_weights)
+    if not isinstance(raw_weights, list | tuple) or len(raw_weights) != 12:
+        errors["month_weights"] = _("Give twelve monthly weights, January first.")
+        weights = defaults.month_weights
+    else:
+        weights = tuple(_decimal(w, "month_weights", errors) for w in raw_weights)
+    values["month_weights"] = weights
     if errors:
         raise ValidationError(errors)
     return Rules(**values, sanctions=tuple(sanctions))
