@@ -64,7 +64,10 @@ class Rules:
 
     def to_data(self) -> dict:
         data = asdict(self)
-        data["sanctions"] = [{**asdict(rule), "points": str(rule.points)} for rule in self.sanctions]
+        data["sanctions"] = [
+            {"rule": r.rule, "kind": str(r.kind), "n": r.n, "points": str(r.points)} for r in self.sanctions
+        ]
+        data["month_weights"] = [str(w) for w in self.month_weights]
         return {k: (str(v) if isinstance(v, Decimal) else v) for k, v in data.items()}
 
 
