@@ -162,7 +162,7 @@ def compute_points(evaluation: Evaluation, rules: Rules, previous: Evaluation | 
     count = {"c": Count("pk")}
 
     def per_point(qs):
-        return Coalesce(Subquery(qs.values("point").annotate(**count).values("c")), 0)
+        return Coalesce(Subquery(qs.order_by().values("point").annotate(**count).values("c")), 0)
 
     pass_line_h = int(rules.pass_line * 100)
     qs = (
@@ -204,6 +204,7 @@ def compute_points(evaluation: Evaluation, rules: Rules, previous: Evaluation | 
     # 点未达标月评排名: failing points, worst mean score first (ties share a rank)
     worse = (
         PointResult.objects.filter(evaluation=evaluation, passed=False, mean_score__lt=OuterRef("mean_score"))
+        .order_by()
         .values("evaluation")
         .annotate(c=Count("pk"))
         .values("c")
@@ -277,7 +278,14 @@ def _problem_figures(evaluation: Evaluation, groups) -> None:
         own = {f"{group.problem_subtree}__startswith": OuterRef("unit_path")}
 
         def counted(qs, own=own):
-            sub = qs.filter(**own).annotate(k=Value(1)).values("k").annotate(c=Count("pk")).values("c")
+            sub = (
+                qs.filter(**own)
+                .order_by()
+                .annotate(k=Value(1))
+                .values("k")
+                .annotate(c=Count("pk"))
+                .values("c")
+            )
             return Coalesce(Subquery(sub), 0)
 
         mine.update(
@@ -296,6 +304,7 @@ def _composite(evaluation: Evaluation, rules: Rules) -> None:
     mine = UnitResult.objects.filter(evaluation=evaluation)
     busiest = (
         UnitResult.objects.filter(evaluation=evaluation, peer_group=OuterRef("peer_group"))
+        .order_by()
         .values("peer_group")
         .annotate(m=Max("problems"))
         .values("m")
@@ -370,6 +379,7 @@ def _composite(evaluation: Evaluation, rules: Rules) -> None:
             insufficient_sample=False,
             composite__gt=OuterRef("composite"),
         )
+        .order_by()
         .values("peer_group")
         .annotate(c=Count("pk"))
         .values("c")

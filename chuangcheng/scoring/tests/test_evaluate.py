@@ -1,0 +1,245 @@
+"""The monthly evaluation: exact figures for the November of conftest.py (the same on SQLite and
+PostgreSQL — CI runs this file on both), drafts and publication, the frozen snapshot and its
+hash, corrections, streaks, the city level, and the refusals."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+import time_machine
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from chuangcheng.scoring import actions
+from chuangcheng.scoring.choices import EvaluationStatus, PeerGroup, SanctionKind, SanctionStatus
+from chuangcheng.scoring.models import Evaluation, FrozenError, PointResult, Sanction, UnitResult
+from chuangcheng.scoring.tests.conftest import AFTER_NOVEMBER, NOVEMBER, at, mean
+
+pytestmark = pytest.mark.django_db
+
+
+def run(world, who=None, area=None, month=NOVEMBER, when=AFTER_NOVEMBER):
+    with time_machine.travel(when, tick=False):
+        return actions.run_month(who or world.people.office, area or world.units.county, month)
+
+
+def test_point_results_agree_with_the_inspections(world, november):
+    evaluation = run(world)
+    pts = november.insp.pts
+    gate = PointResult.objects.get(evaluation=evaluation, point=pts.gate)
+    scores = [i.score for i in november.inspections if i.point_id == pts.gate.pk]
+    assert (gate.inspections, gate.passed_inspections, gate.mean_score) == (2, 1, mean(scores))
+    assert (gate.pass_rate, gate.veto_failed, gate.passed) == (Decimal("50.00"), True, False)
+    assert (gate.failing_rank, gate.months_failing, gate.point_leader) == (1, 1, world.people.pointleader)
+    road = PointResult.objects.get(evaluation=evaluation, point=pts.road_point)
+    assert (road.inspections, road.mean_score, road.pass_rate, road.passed) == (
+        2,
+        Decimal("98.00"),
+        Decimal("100.00"),
+        True,
+    )
+    assert road.failing_rank is None
+    # 人民路 at the end of November: B is not at the point; C closed; D open but due in December
+    assert (road.open_problems, road.overdue_problems) == (2, 0)  # D and the covert finding
+    assert evaluation.input_counts["points"] == 3 and evaluation.input_counts["inspections"] == 5
+
+
+def test_the_department_figures_follow_the_formula(world, november):
+    evaluation = run(world)
+    row = UnitResult.objects.get(evaluation=evaluation, unit=world.units.department)
+    assert row.peer_group == PeerGroup.DEPARTMENT
+    # due in November: A, B, C; closed A and C; on time A; reworked A; rebound D; overdue B
+    assert (row.problems, row.closed, row.closed_on_time, row.reworked, row.rebounds, row.overdue) == (
+        3,
+        2,
+        1,
+        1,
+        1,
+        1,
+    )
+    assert (row.closing_rate, row.on_time_rate, row.rework_rate, row.workload) == (
+        Decimal("66.67"),
+        Decimal("33.33"),
+        Decimal("33.33"),
+        Decimal("100.00"),
+    )
+    # 30 × 66.67 + 30 × 33.33 + 30 × (100 − 33.33) + 10 × 100, over 100 = 60.00
+    assert row.rectification == Decimal("60.00")
+    # (50 × 100 + 50 × 60) / 100 = 80, less 2 for the rebound and 1 for the overdue problem
+    assert (row.points, row.points_passed, row.point_pass_rate) == (1, 1, Decimal("100.00"))
+    assert (row.composite, row.band, row.insufficient_sample, row.rank) == (Decimal("77.00"), "B", False, 1)
+
+
+def test_townships_answer_for_the_points_in_them_and_a_thin_sample_is_not_ranked(world, november):
+    evaluation = run(world)
+    rows = {
+        r.unit.name: r for r in UnitResult.objects.filter(evaluation=evaluation, peer_group="territorial")
+    }
+    chengguan = rows["城关街道"]  # 西门菜市场 (failed on the veto) and 人民路 lie in it
+    assert (chengguan.points, chengguan.points_passed, chengguan.point_pass_rate, chengguan.problems) == (
+        2,
+        1,
+        Decimal("50.00"),
+        0,
+    )
+    assert (chengguan.composite, chengguan.band, chengguan.rank) == (Decimal("50.00"), "D", 1)
+    dongcheng = rows["东城街道"]  # one inspection, no problem: fewer than 3 observations
+    assert (dongcheng.insufficient_sample, dongcheng.rank, dongcheng.composite) == (
+        True,
+        None,
+        Decimal("100.00"),
+    )
+
+
+def test_publishing_freezes_the_snapshot_and_the_hash_catches_a_direct_edit(world, november):
+    evaluation = run(world)
+    with time_machine.travel(AFTER_NOVEMBER, tick=False):
+        published = actions.publish(world.people.office, evaluation.pk)
+    assert published.status == EvaluationStatus.PUBLISHED and published.published_by == world.people.office
+    assert len(published.content_hash) == 64 and published.verify()
+    row = published.unit_results.get(unit=world.units.department)
+    row.composite = Decimal("99.00")
+    with pytest.raises(FrozenError):
+        row.save()
+    with pytest.raises(FrozenError):
+        published.point_results.first().delete()
+    published.reason = "改一下"
+    with pytest.raises(FrozenError):
+        published.save()
+    # a direct database edit goes round the models: the hash no longer matches
+    UnitResult.objects.filter(pk=row.pk).update(composite=Decimal("99.00"))
+    assert not Evaluation.objects.get(pk=published.pk).verify()
+
+
+def test_publishing_twice_is_refused(world, november):
+    evaluation = run(world)
+    with time_machine.travel(AFTER_NOVEMBER, tick=False):
+        actions.publish(world.people.office, evaluation.pk)
+        with pytest.raises(actions.ScoringError) as refused:
+            actions.publish(world.people.office, evaluation.pk)
+    assert refused.value.code == "state"
+    assert Evaluation.objects.filter(status=EvaluationStatus.PUBLISHED).count() == 1
+
+
+def test_a_rerun_replaces_the_draft_and_a_correction_is_a_new_version_with_a_reason(world, november):
+    first = run(world)
+    second = run(world)
+    assert not Evaluation.objects.filter(pk=first.pk).exists() and second.number == 1
+    with time_machine.travel(AFTER_NOVEMBER, tick=False):
+        published = actions.publish(world.people.office, second.pk)
+    correction = run(world)
+    assert (correction.number, correction.corrects, correction.status) == (
+        2,
+        published,
+        EvaluationStatus.DRAFT,
+    )
+    with time_machine.travel(AFTER_NOVEMBER, tick=False):
+        with pytest.raises(actions.ScoringError):
+            actions.publish(world.people.office, correction.pk)  # no reason
+        corrected = actions.publish(world.people.office, correction.pk, reason="补录一次督查")
+    assert corrected.reason == "补录一次督查"
+    assert Evaluation.objects.published().filter(month=NOVEMBER).count() == 2  # both stay visible
+    assert Evaluation.objects.latest_published(world.units.county) == corrected
+
+
+def test_the_same_data_gives_the_same_hash(world, november):
+    with time_machine.travel(AFTER_NOVEMBER, tick=False):
+        first = actions.publish(world.people.office, run(world).pk)
+        second = actions.publish(world.people.office, run(world).pk, reason="重算")
+    assert first.content_hash != second.content_hash  # the version number is part of what is hashed
+    assert first.canonical_content().split(",[", 1)[1] == second.canonical_content().split(",[", 1)[1]
+
+
+@pytest.mark.parametrize(
+    ("when", "code"),
+    [
+        (at(datetime.date(2026, 11, 30), 20), "not_ended"),  # November has not ended yet
+    ],
+)
+def test_a_month_not_yet_ended_is_refused(world, november, when, code):
+    with pytest.raises(actions.ScoringError) as refused:
+        run(world, when=when)
+    assert refused.value.code == code and "2026-12-01" in refused.value.message
+    assert not Evaluation.objects.exists()
+
+
+def test_a_month_with_no_data_is_refused(world, november):
+    with pytest.raises(actions.ScoringError) as refused:
+        run(world, month=datetime.date(2026, 9, 1))
+    assert refused.value.code == "no_data"
+    assert not Evaluation.objects.exists()
+
+
+@pytest.mark.parametrize("persona", ["department", "township", "leader", "oversight", "outsider"])
+def test_only_the_areas_office_runs_it(world, november, persona):
+    with pytest.raises(actions.ScoringError) as refused:
+        run(world, who=getattr(world.people, persona))
+    assert refused.value.code == "forbidden"
+    assert not Evaluation.objects.exists()
+
+
+def test_publishing_proposes_the_rules_rewards_and_penalties(world, november):
+    with time_machine.travel(AFTER_NOVEMBER, tick=False):
+        published = actions.publish(world.people.office, run(world).pk)
+    entries = {(s.rule, s.kind, s.unit.name if s.unit else None, s.points) for s in published.sanctions.all()}
+    # one ranked unit per peer group: each is top 3, none is bottom 3 of a group that small
+    assert ("top3", SanctionKind.PRAISE, "城关街道", Decimal("0.00")) in entries
+    assert ("top3", SanctionKind.PRAISE, "县城管局", Decimal("0.00")) in entries
+    assert ("rebound", SanctionKind.DEDUCTION, "县城管局", Decimal("-0.50")) in entries
+    assert not [e for e in entries if e[0] == "bottom3"]
+    assert set(published.sanctions.values_list("status", flat=True)) == {SanctionStatus.PROPOSED}
+
+
+def test_a_reward_or_penalty_moves_on_as_new_entries(world, november):
+    with time_machine.travel(AFTER_NOVEMBER, tick=False):
+        published = actions.publish(world.people.office, run(world).pk)
+    entry = published.sanctions.get(rule="rebound")
+    confirmed = actions.move_sanction(world.people.office, entry.pk, SanctionStatus.CONFIRMED, "核实无误")
+    applied = actions.move_sanction(world.people.office, confirmed.pk, SanctionStatus.APPLIED)
+    assert [e.status for e in (entry, confirmed, applied)] == ["proposed", "confirmed", "applied"]
+    assert Sanction.objects.get(pk=entry.pk).status == SanctionStatus.PROPOSED  # never edited
+    with pytest.raises(actions.ScoringError):
+        actions.move_sanction(world.people.office, entry.pk, SanctionStatus.CONFIRMED)  # superseded
+    with pytest.raises(actions.ScoringError):
+        actions.move_sanction(world.people.department, applied.pk, SanctionStatus.WITHDRAWN)
+
+
+def test_a_point_failing_two_months_running_brings_an_interview_of_its_leader(world, november):
+    from chuangcheng.scoring.tests.conftest import visit
+
+    with time_machine.travel(AFTER_NOVEMBER, tick=False):
+        actions.publish(world.people.office, run(world).pk)
+    visit(
+        world,
+        november.insp,
+        november.insp.pts.gate,
+        datetime.date(2026, 12, 8),
+        fails=[november.insp.pts.item],
+    )
+    with time_machine.travel(at(datetime.date(2027, 1, 4), 9), tick=False):
+        december = actions.publish(
+            world.people.office,
+            run(world, month=datetime.date(2026, 12, 1), when=at(datetime.date(2027, 1, 4), 9)).pk,
+        )
+    gate = december.point_results.get(point=november.insp.pts.gate)
+    assert (gate.passed, gate.months_failing) == (False, 2)
+    interview = december.sanctions.get(kind=SanctionKind.INTERVIEW)
+    assert (interview.person, interview.unit) == (world.people.pointleader, world.units.community)
+
+
+def test_the_city_ranks_its_counties(world, november):
+    evaluation = run(world, who=world.people.city, area=world.units.city)
+    rows = list(evaluation.unit_results.select_related("unit"))
+    assert [(r.unit.name, r.peer_group) for r in rows] == [("示范县", PeerGroup.COUNTY)]
+    assert evaluation.peer_level == "counties"
+    county = rows[0]
+    assert (county.points, county.points_passed, county.inspections) == (3, 2, 5)
+
+
+def test_the_command_evaluates_and_publishes(world, november, capsys):
+    with time_machine.travel(AFTER_NOVEMBER, tick=False):
+        call_command("evaluate_month", "2026-11", "--area", str(world.units.county.pk), "--publish")
+    assert "示范县 2026-11 v1" in capsys.readouterr().out
+    assert Evaluation.objects.published().count() == 1
+    with pytest.raises(CommandError):
+        call_command("evaluate_month", "2026-13")
