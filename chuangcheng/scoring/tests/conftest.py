@@ -25,9 +25,9 @@ from chuangcheng.inspections import actions as inspections
 from chuangcheng.inspections import photos as evidence
 from chuangcheng.inspections.models import Inspection
 from chuangcheng.inspections.tests.conftest import insp, jpeg_upload, new_key  # noqa: F401  (fixture)
+from chuangcheng.points.tests.conftest import pts  # noqa: F401  (fixture)
 from chuangcheng.problems.choices import Action
 from chuangcheng.problems.models import Problem
-from chuangcheng.points.tests.conftest import pts  # noqa: F401  (fixture)
 from chuangcheng.problems.tests.conftest import at, jpeg, new_problem, prob, step  # noqa: F401  (fixture)
 
 NOVEMBER = datetime.date(2026, 11, 1)
@@ -68,13 +68,13 @@ def mean(scores) -> Decimal:
 
 @pytest.fixture
 def november(world, insp, prob, media_in_tmp):  # noqa: F811
-    pts, p = insp.pts, world.people
+    points, p = insp.pts, world.people
     m = SimpleNamespace(insp=insp, prob=prob)
-    visit(world, insp, pts.gate, datetime.date(2026, 11, 4))
-    m.gate_veto = visit(world, insp, pts.gate, datetime.date(2026, 11, 18), fails=[pts.item])
-    visit(world, insp, pts.road_point, datetime.date(2026, 11, 10))
-    m.road_fail = visit(world, insp, pts.road_point, datetime.date(2026, 11, 20), fails=[insp.road_item])
-    visit(world, insp, pts.park, datetime.date(2026, 11, 12))
+    visit(world, insp, points.gate, datetime.date(2026, 11, 4))
+    m.gate_veto = visit(world, insp, points.gate, datetime.date(2026, 11, 18), fails=[points.item])
+    visit(world, insp, points.road_point, datetime.date(2026, 11, 10))
+    m.road_fail = visit(world, insp, points.road_point, datetime.date(2026, 11, 20), fails=[insp.road_item])
+    visit(world, insp, points.park, datetime.date(2026, 11, 12))
     m.road_problem = Problem.objects.get(inspection=m.road_fail)
     department = world.units.department
 
@@ -91,7 +91,7 @@ def november(world, insp, prob, media_in_tmp):  # noqa: F811
     m.c = new_problem(
         world,
         unit=department,
-        point=pts.road_point,
+        point=points.road_point,
         check_item=insp.road_item,
         title="人民路路面坑洼",
         now=day(9),
@@ -102,7 +102,7 @@ def november(world, insp, prob, media_in_tmp):  # noqa: F811
     m.d = new_problem(
         world,
         unit=department,
-        point=pts.road_point,
+        point=points.road_point,
         check_item=insp.road_item,
         title="人民路路面坑洼",
         now=day(25),
