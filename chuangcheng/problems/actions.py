@@ -251,7 +251,12 @@ def _reject(problem, step, event, now):
 
 def _assign(problem, step, event, now):
     unit = check_unit(problem.area, step.unit)
-    deadline = check_deadline(step.deadline, now) if step.deadline else None
+    deadline = None
+    if step.deadline:
+        # a covert finding's clock starts when its embargo ends: a deadline before that would
+        # make it overdue before the unit is told of it
+        starts = deadlines.clock_start(problem, now)
+        deadline = check_deadline(step.deadline, now, after=starts if starts > now else None)
     problem.responsible_unit = unit
     problem.accepted_at = problem.submitted_at = problem.verify_due_at = None
     problem.accepted_on_time = problem.rectified_on_time = None
@@ -535,11 +540,10 @@ def housekeeping(now: datetime | None = None) -> dict:
     )
     for problem in due_soon.iterator():
         with transaction.atomic():
-            locked = (
-                Problem.objects.select_for_update()
-                .filter(pk=problem.pk, reminded_at__isnull=True)
-                .update(reminded_at=now)
-            )
+            # the conditions again: an extension committed since the query resets the reminder
+            locked = Problem.objects.filter(
+                pk=problem.pk, reminded_at__isnull=True, warn_at__lte=now, deadline__gte=now
+            ).update(reminded_at=now)
             if locked:
                 _notify_unit(
                     problem,

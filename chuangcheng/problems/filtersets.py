@@ -6,7 +6,7 @@ user may see — a filter never reveals a name the list would not show.
 
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from chuangcheng.indicators.models import Indicator, PointType
@@ -22,12 +22,17 @@ def _visible(request):
 
 def units(request):
     """Units with visible problems, and the units above them up to the area (a township's
-    filter takes in its communities' problems): only names the list could show anyway."""
+    filter takes in its communities' problems): only names the list could show anyway. Three
+    indexed semi-joins (the tree is at most county › township › community below an area)."""
     if request is None:
         return OrgUnit.objects.none()
-    below = _visible(request).filter(responsible_unit__path__startswith=OuterRef("path"))
+    visible = _visible(request)
     return (
-        OrgUnit.objects.filter(Exists(below))
+        OrgUnit.objects.filter(
+            Q(pk__in=visible.values("responsible_unit"))
+            | Q(pk__in=visible.values("responsible_unit__parent"))
+            | Q(pk__in=visible.values("responsible_unit__parent__parent"))
+        )
         .exclude(kind__in=AREA_KINDS)
         .order_by("kind", "sort_order", "name_pinyin")
     )

@@ -7,7 +7,7 @@ a covert finding still under embargo is left out, since its unit has not been to
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import timedelta
 
 from django import forms
 from django.core.exceptions import PermissionDenied
@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET
 
 from chuangcheng.org.choices import AREA_ROLES, UnitKind
 from chuangcheng.org.models import OrgUnit, User
-from chuangcheng.problems.choices import FINAL_STATES
+from chuangcheng.problems.choices import UNIT_TODO_STATES
 from chuangcheng.problems.models import Problem
 from chuangcheng.problems.querysets import not_embargoed_q
 
@@ -64,7 +64,9 @@ class OversightForm(forms.Form):
 def figures() -> dict:
     """The accountability figures of a group of problems, as aggregate expressions."""
     now = timezone.now()
-    is_open = ~Q(status__in=sorted(FINAL_STATES))
+    # overdue counts against the unit only while it has the next move: a fix awaiting the
+    # office's verification is the office's delay (as housekeeping sees it)
+    is_open = Q(status__in=sorted(UNIT_TODO_STATES))
     return {
         "total": Count("pk"),
         "overdue": Count("pk", filter=is_open & Q(deadline__lt=now)),
@@ -120,6 +122,7 @@ def accountability(problems) -> Accountability:
         row["person"] = leaders[row["point__point_leader"]]
     worst = list(
         problems.overdue()
+        .filter(status__in=sorted(UNIT_TODO_STATES))
         .select_related("responsible_unit", "point", "point__point_leader")
         .order_by("deadline", "pk")[:WORST_LIMIT]
     )
@@ -134,7 +137,8 @@ def oversight(request):
     if not may_oversee(user):
         raise PermissionDenied
     today = timezone.localdate()
-    form = OversightForm(request.GET or None, initial={"found_from": date(today.year, 1, 1)})
+    default_start = today - timedelta(days=365)  # a rolling year: last December's overdue still shows
+    form = OversightForm(request.GET or None, initial={"found_from": default_start})
     problems = Problem.objects.visible_to(user)
     if form.is_bound and form.is_valid():
         start, end, kind = (
@@ -143,7 +147,7 @@ def oversight(request):
             form.cleaned_data["kind"],
         )
     else:
-        start, end, kind = date(today.year, 1, 1), None, ""
+        start, end, kind = default_start, None, ""
     if start:
         problems = problems.filter(found_at__date__gte=start)
     if end:

@@ -1,5 +1,7 @@
 """Problem pages: thin — fetch through ``visible_to``, validate a form, call an action, render."""
 
+import re
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -22,6 +24,7 @@ from chuangcheng.problems.forms import BulkForm, NewProblemForm, RecheckForm, St
 from chuangcheng.problems.models import Category, Problem, ProblemEvent, ProblemPhoto
 
 LIST_PAGE_SIZE = 30
+ID = re.compile(r"[0-9]{1,18}")  # ids are below 2**53; anything else is not one of ours
 # the labels of the buttons, in the order shown
 BUTTON_ORDER = [
     Action.ACCEPT, Action.SUBMIT, Action.APPROVE, Action.SEND_BACK, Action.REGISTER, Action.ASSIGN,
@@ -258,7 +261,7 @@ def bulk(request):
     if area is None:
         raise PermissionDenied
     form = BulkForm(request.POST, area=area)
-    ids = [int(x) for x in request.POST.getlist("problem") if x.isdigit()][:500]
+    ids = [int(x) for x in request.POST.getlist("problem") if ID.fullmatch(x)][:500]
     back = reverse("problems:list") + ("?" + request.POST["query"] if request.POST.get("query") else "")
     if not form.is_valid() or not ids:
         messages.error(request, _("Choose the problems and the step."))

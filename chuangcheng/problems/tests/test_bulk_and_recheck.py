@@ -397,3 +397,12 @@ def test_a_leaders_instruction_without_the_leader_is_refused(world, prob):
         ProblemStatus.REGISTERED,
     )
     assert list(ProblemEvent.objects.filter(problem=problem).values_list("action", flat=True)) == ["create"]
+
+
+@pytest.mark.parametrize("bad", ["²", "9" * 5000, "1" * 23, "-1", "1.5"])
+def test_bulk_ignores_what_is_not_a_problem_id(world, registered, bad):
+    client = Client()
+    client.force_login(world.people.office)
+    response = client.post("/problems/bulk/", {"problem": [bad], "action": "register"})
+    assert response.status_code == 302  # back to the list with "choose the problems", no 500
+    assert ProblemEvent.objects.filter(action__in=["register", "assign"]).count() == 0

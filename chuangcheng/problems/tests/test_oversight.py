@@ -105,3 +105,13 @@ def test_covert_findings_under_embargo_are_not_counted(world, prob):
     assert accountability(Problem.objects.all()).totals["total"] == 0
     Problem.objects.filter(pk=problem.pk).update(embargo_until=None, status=ProblemStatus.ASSIGNED)
     assert accountability(Problem.objects.all()).totals["total"] == 1
+
+
+def test_a_fix_awaiting_verification_is_not_the_units_overdue(world, prob):
+    with time_machine.travel(WEDNESDAY, tick=False):
+        problem = new_problem(world, unit=world.units.department, category=prob.litter, title="人民路暴露垃圾")
+        step(problem, Action.ACCEPT, world.people.department)
+        step(problem, Action.SUBMIT, world.people.department, photos=[jpeg()])  # on time
+    with time_machine.travel(WEDNESDAY + datetime.timedelta(days=7), tick=False):
+        figures = accountability(Problem.objects.all())  # the office has not verified it yet
+    assert figures.totals["overdue"] == 0 and figures.worst == []

@@ -178,3 +178,20 @@ def test_twenty_simultaneous_closes_exactly_one_succeeds(world, prob):
     assert outcomes.count("ok") == 1
     assert outcomes.count("state") == 19
     assert ProblemEvent.objects.filter(problem=problem, action=Action.APPROVE).count() == 1
+
+
+def test_a_covert_finding_cannot_be_given_a_deadline_before_its_embargo_ends(world, prob):
+    problem = new_problem(world, unit=world.units.department, now=WEDNESDAY)
+    Problem.objects.filter(pk=problem.pk).update(embargo_until=datetime.date(2026, 11, 30))
+    with pytest.raises(actions.TransitionError) as refused:
+        step(
+            problem,
+            Action.REASSIGN,
+            world.people.office,
+            note="改派城关街道",
+            unit=world.units.township,
+            deadline=datetime.datetime(2026, 11, 25, 17, 0, tzinfo=TZ),
+            now=WEDNESDAY,
+        )
+    assert refused.value.field == "deadline"
+    assert Problem.objects.get(pk=problem.pk).responsible_unit == world.units.department
