@@ -109,7 +109,7 @@ def test_covert_findings_under_embargo_are_not_counted(world, prob):
 
 def test_a_fix_awaiting_verification_is_not_the_units_overdue(world, prob):
     with time_machine.travel(WEDNESDAY, tick=False):
-        problem = new_problem(world, unit=world.units.department, category=prob.litter, title="人民路暴露垃圾")
+        problem = new_problem(world, unit=world.units.department, category=prob.litter, title="暴露垃圾")
         step(problem, Action.ACCEPT, world.people.department)
         step(problem, Action.SUBMIT, world.people.department, photos=[jpeg()])  # on time
     with time_machine.travel(WEDNESDAY + datetime.timedelta(days=7), tick=False):
