@@ -112,20 +112,26 @@ class Grouping:
     point_field: str
     unit_filter: Q
     problem_subtree: str  # the problem's lookup whose path must start with the unit's path
+    # a unit with problems but no inspected point is evaluated on rectification alone: the
+    # problem's field naming its unit, and the filter on it
+    problem_field: str
+    problem_filter: Q
 
 
 COUNTY_GROUPS = (
     # 属地: a township or street answers for the points that lie in it and for the problems of
     # its own tree; 行业: a department for the points it is responsible for and its problems
-    Grouping(PeerGroup.TERRITORIAL, "township", Q(), "responsible_unit__path"),
+    Grouping(PeerGroup.TERRITORIAL, "township", Q(), "responsible_unit__path", "township", Q()),
     Grouping(
         PeerGroup.DEPARTMENT,
         "responsible_unit",
         Q(responsible_unit__kind="department"),
         "responsible_unit__path",
+        "responsible_unit",
+        Q(responsible_unit__kind="department"),
     ),
 )
-CITY_GROUPS = (Grouping(PeerGroup.COUNTY, "point__area", Q(), "area__path"),)
+CITY_GROUPS = (Grouping(PeerGroup.COUNTY, "point__area", Q(), "area__path", "area", Q()),)
 
 
 def counted_inspections_for(area, month: date):
@@ -263,9 +269,31 @@ def compute_units(evaluation: Evaluation, rules: Rules, groups) -> int:
                 "point_pass_rate",
             ],
         )
+        written += _units_with_problems_only(evaluation, group)
     _problem_figures(evaluation, groups)
     _composite(evaluation, rules)
     return written
+
+
+def _units_with_problems_only(evaluation: Evaluation, group: Grouping) -> int:
+    """Rows for the units of ``group`` that had problems in the month but no inspected point."""
+    problems, start, _end = _problems_as_of(evaluation)
+    field = group.problem_field
+    present = UnitResult.objects.filter(evaluation=evaluation, peer_group=group.peer_group).values("unit")
+    qs = (
+        problems.filter(Q(closed_at__isnull=True) | Q(closed_at__gte=start), group.problem_filter)
+        .filter(**{f"{field}__isnull": False})
+        .exclude(**{f"{field}__in": present})
+        .values(field, f"{field}__path")
+        .annotate(
+            n=Count("pk"),  # an aggregate: one row per unit (GROUP BY)
+            evaluation_id=Value(evaluation.pk, output_field=INT),
+            unit_id=F(field),
+            unit_path=F(f"{field}__path"),
+            peer_group=Value(group.peer_group, output_field=CharField()),
+        )
+    )
+    return insert_select(UnitResult, qs, ["evaluation_id", "unit_id", "unit_path", "peer_group"])
 
 
 def _problem_figures(evaluation: Evaluation, groups) -> None:
@@ -372,6 +400,7 @@ def _composite(evaluation: Evaluation, rules: Rules) -> None:
             default=Value(False),
         ),
     )
+    mine.filter(insufficient_sample=True).update(band="")  # no band without a rank
     better = (
         UnitResult.objects.filter(
             evaluation=evaluation,

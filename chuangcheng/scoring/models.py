@@ -83,9 +83,8 @@ class EvaluationQuerySet(models.QuerySet):
         if user.is_superuser:
             return self.all()
         scope = scope_for(user)
-        return self.filter(
-            managed_q(user) | (Q(status=EvaluationStatus.PUBLISHED) & scope.unit_or_ancestor_q("area"))
-        )
+        published = Q(status=EvaluationStatus.PUBLISHED) & scope.unit_or_ancestor_q("area")
+        return self.filter(managed_q(user, "area") | published)
 
 
 class Evaluation(models.Model):
@@ -374,3 +373,42 @@ class Sanction(AppendOnlyModel):
 
     def __str__(self):
         return f"{self.month:%Y-%m} {self.get_kind_display()} {self.unit or self.person}"
+
+
+class ExposedProblem(models.Model):
+    """曝光台: a problem the office chose to publish on the public exposure board for a month of
+    its area. Only what the board shows is public: an exposure of a problem that has since been
+    closed, or that is still under a covert embargo, is never shown (``scoring.exposure``)."""
+
+    area = models.ForeignKey(
+        OrgUnit, verbose_name=_("campaign area"), on_delete=models.PROTECT, related_name="+"
+    )
+    month = models.DateField(_("month"), help_text=_("The first day of the month evaluated."))
+    problem = models.ForeignKey(
+        "problems.Problem", verbose_name=_("problem"), on_delete=models.PROTECT, related_name="+"
+    )
+    note = models.CharField(
+        _("note for the public"),
+        max_length=300,
+        blank=True,
+        help_text=_("Shown on the public board under the problem; no names or phone numbers."),
+    )
+    chosen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("chosen by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    chosen_at = models.DateTimeField(_("chosen at"))
+
+    class Meta:
+        verbose_name = _("exposed problem")
+        verbose_name_plural = _("exposed problems")
+        ordering = ["area", "-month", "chosen_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["area", "month", "problem"], name="scoring_exposed_once")
+        ]
+        indexes = [models.Index(fields=["area", "month"])]
+
+    def __str__(self):
+        return f"{self.area} {self.month:%Y-%m} · {self.problem_id}"

@@ -243,3 +243,18 @@ def test_the_command_evaluates_and_publishes(world, november, capsys):
     assert Evaluation.objects.published().count() == 1
     with pytest.raises(CommandError):
         call_command("evaluate_month", "2026-13")
+
+
+def test_a_unit_with_problems_but_no_inspected_point_is_valued_on_rectification(world, november):
+    from chuangcheng.problems.tests.conftest import new_problem
+
+    # 县住建局 has no inspected point; its one problem is left open past its deadline
+    new_problem(
+        world, unit=world.units.department2, title="工地围挡破损", now=at(datetime.date(2026, 11, 3), 10)
+    )
+    row = UnitResult.objects.get(evaluation=run(world), unit=world.units.department2)
+    assert (row.points, row.point_pass_rate, row.problems, row.closed, row.overdue) == (0, None, 1, 0, 1)
+    # closing 0, on time 0, rework 0 → (30 × 0 + 30 × 0 + 30 × 100 + 10 × (1 ÷ 3, the busiest)) ÷ 100
+    assert row.rectification == Decimal("33.33")
+    # less 1 for the overdue problem; one observation is too few to rank, so no band either
+    assert (row.composite, row.insufficient_sample, row.band, row.rank) == (Decimal("32.33"), True, "", None)
