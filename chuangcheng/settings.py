@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "chuangcheng.notifications",
     "chuangcheng.problems",
     "chuangcheng.scoring",
+    "chuangcheng.documents",
     "chuangcheng.demo",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -9,6 +9,7 @@ from drf_spectacular.views import SpectacularAPIView
 from chuangcheng import home
 from chuangcheng.core import views as core_views
 from chuangcheng.org import views as org_views
+from chuangcheng.scoring import league_views as scoring_league_views
 
 urlpatterns = [
     path("", home.home, name="home"),
@@ -21,6 +22,9 @@ urlpatterns = [
     path("inspections/", include("chuangcheng.inspections.urls")),
     path("problems/", include("chuangcheng.problems.urls")),
     path("scoring/", include("chuangcheng.scoring.urls")),
+    # 曝光台: the public board at a short address (the office manages it under /scoring/)
+    path("exposure/", scoring_league_views.exposure_board, name="exposure"),
+    path("documents/", include("chuangcheng.documents.urls")),
     path("notifications/", include("chuangcheng.notifications.urls")),
     path("i18n/setlang/", core_views.login_not_required_view(set_language), name="set_language"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
