@@ -107,6 +107,20 @@ def run_month(user, area: OrgUnit, month: date, *, now: datetime | None = None, 
             ),
             code="not_ended",
         )
+    # a covert plan running past the month keeps its visits secret: results by point would tell
+    # the units where the inspectors went before the plan's period ends (security.md 6)
+    secret_until = (
+        evaluate.counted_inspections_for(area, month)
+        .filter(embargo_until__gte=timezone.localdate(now))
+        .aggregate(last=Max("embargo_until"))["last"]
+    )
+    if secret_until is not None:
+        raise ScoringError(
+            _("Covert inspections of {month} stay secret until {day}; evaluate the month after that.").format(
+                month=month.strftime("%Y-%m"), day=secret_until.isoformat()
+            ),
+            code="not_ended",
+        )
     settings_row = current_settings(area)
     rules = settings_row.rules
     with transaction.atomic():

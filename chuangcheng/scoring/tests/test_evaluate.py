@@ -258,3 +258,23 @@ def test_a_unit_with_problems_but_no_inspected_point_is_valued_on_rectification(
     assert row.rectification == Decimal("33.33")
     # less 1 for the overdue problem; one observation is too few to rank, so no band either
     assert (row.composite, row.insufficient_sample, row.band, row.rank) == (Decimal("32.33"), True, "", None)
+
+
+def test_a_month_whose_covert_visits_are_still_secret_waits(world, november):
+    from chuangcheng.problems.tests.conftest import covert_failure
+
+    # a covert plan from 23 November to 11 December: its November visit stays secret until then
+    covert_failure(
+        world,
+        november.insp,
+        datetime.date(2026, 11, 23),
+        datetime.date(2026, 12, 11),
+        datetime.date(2026, 11, 25),
+        inspector=world.people.inspector,
+    )
+    with pytest.raises(actions.ScoringError) as refused:
+        run(world)
+    assert refused.value.code == "not_ended" and "2026-12-11" in refused.value.message
+    assert not Evaluation.objects.exists()
+    evaluation = run(world, when=at(datetime.date(2026, 12, 12), 9))
+    assert evaluation.input_counts["inspections"] == 6
