@@ -61,6 +61,8 @@ ITEMS = [
     NavItem("problems", _("Problems"), "problems:list"),
     NavItem("problem_inbox", _("My unit's problems"), "problems:inbox", _holds_problems),
     NavItem("oversight", _("Accountability"), "problems:oversight", _oversees),
+    NavItem("evaluations", _("Monthly evaluation"), "scoring:evaluations", _is_leader_or_office),
+    NavItem("league", _("League table"), "scoring:league"),
     NavItem("notifications", _("Messages"), "notifications:inbox"),
     NavItem("visits", _("Visits"), "org:visits", _is_leader_or_office),
 ]
@@ -100,6 +102,8 @@ def context(request):
                         ("problems:inbox", "problem_inbox"),
                         ("problems:oversight", "oversight"),
                         ("problems:", "problems"),
+                        ("scoring:league", "league"),
+                        ("scoring:", "evaluations"),
                         ("notifications:", "notifications"),
                     )
                     if name.startswith(prefix)

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chuangcheng.core.scoping import get_visible_or_404
@@ -145,7 +146,9 @@ def event_actor(event: ProblemEvent, problem: Problem, user) -> str:
     """Who took a step, as the viewer may know it: the system opened inspection problems, and
     no inspector is named on them."""
     if event.actor_id is None:
-        return _("System (from the inspection)") if problem.source == "inspection" else _("System")
+        if problem.source == "inspection":
+            return _("System (from the inspection)")
+        return pgettext("actor", "System")
     return event.actor.display_name
 
 

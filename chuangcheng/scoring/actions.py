@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from chuangcheng.core import audit
@@ -206,7 +206,13 @@ def publish(user, evaluation_id: int, *, reason: str = "", now=None, request=Non
 # --- rewards and penalties -----------------------------------------------------------------------
 def propose_sanctions(evaluation: Evaluation, user) -> list[Sanction]:
     """The entries the rules give for a published evaluation (a correction's replace nothing:
-    the office withdraws the old ones it no longer stands by)."""
+    the office withdraws the old ones it no longer stands by). The evidence is written in
+    Chinese whatever the publisher's interface language: it is part of the record."""
+    with translation.override("zh-hans"):
+        return _propose_sanctions(evaluation, user)
+
+
+def _propose_sanctions(evaluation: Evaluation, user) -> list[Sanction]:
     rules = evaluation.settings_version.rules
     month = evaluation.month
     entries = []
@@ -217,15 +223,14 @@ def propose_sanctions(evaluation: Evaluation, user) -> list[Sanction]:
     for rule in rules.sanctions:
         if rule.rule in ("top", "bottom"):
             for rows in groups.values():
+                # the top n of the upper half, the bottom n of the lower half: in a small group a
+                # unit is never both, and a group of one is neither praised nor criticised
+                half = len(rows) // 2
                 if rule.rule == "top":
-                    chosen = [r for r in rows if r.rank <= rule.n]
+                    chosen = [r for r in rows if r.rank <= min(rule.n, half)]
                 else:
                     worst = max(r.rank for r in rows)
-                    chosen = (
-                        [r for r in rows if r.rank > worst - rule.n and r.rank > rule.n]
-                        if len(rows) > rule.n
-                        else []
-                    )
+                    chosen = [r for r in rows if r.rank > max(worst - rule.n, len(rows) - half)]
                 for row in chosen:
                     entries.append(
                         Sanction(
@@ -310,7 +315,8 @@ def move_sanction(user, sanction_id: int, status: str, note: str = "", *, reques
         moved = Sanction.objects.create(
             area=entry.area, month=entry.month, evaluation=entry.evaluation, rule=entry.rule, kind=entry.kind,
             unit=entry.unit, person=entry.person, points=entry.points, status=status,
-            evidence=(note.strip() or entry.evidence)[:2000], supersedes=entry, created_by=user,
+            evidence=(entry.evidence + (f"\n{note.strip()}" if note.strip() else ""))[:2000],
+            supersedes=entry, created_by=user,
         )  # fmt: skip
         audit.record(AuditAction.UPDATE, request=request, user=user, obj=moved, status=status)
     return moved

@@ -80,7 +80,7 @@ def _decimal(value, name: str, errors: dict) -> Decimal:
     except (InvalidOperation, ValueError, TypeError):
         errors[name] = _("Give a number.")
         return Decimal("0")
-    if number < 0 or number > 1000:
+    if not number.is_finite() or number < 0 or number > 1000:
         errors[name] = _("Give a number from 0 to 1000.")
     return number
 
