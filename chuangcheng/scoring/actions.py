@@ -223,14 +223,14 @@ def _propose_sanctions(evaluation: Evaluation, user) -> list[Sanction]:
     for rule in rules.sanctions:
         if rule.rule in ("top", "bottom"):
             for rows in groups.values():
-                # the top n of the upper half, the bottom n of the lower half: in a small group a
-                # unit is never both, and a group of one is neither praised nor criticised
-                half = len(rows) // 2
+                # top n as ranked; bottom n only in a group larger than n, never a top-n unit
                 if rule.rule == "top":
-                    chosen = [r for r in rows if r.rank <= min(rule.n, half)]
-                else:
+                    chosen = [r for r in rows if r.rank <= rule.n]
+                elif len(rows) > rule.n:
                     worst = max(r.rank for r in rows)
-                    chosen = [r for r in rows if r.rank > max(worst - rule.n, len(rows) - half)]
+                    chosen = [r for r in rows if r.rank > max(worst - rule.n, rule.n)]
+                else:
+                    chosen = []
                 for row in chosen:
                     entries.append(
                         Sanction(

@@ -12,6 +12,9 @@ PUBLIC = {
     "/accounts/login/",
     "/healthz",
     "/admin/login/",
+    # 曝光台: the public exposure board (photos only of the problems the office chose)
+    "/exposure/",
+    "/scoring/exposure/",
 }
 
 

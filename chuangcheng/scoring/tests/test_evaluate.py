@@ -182,9 +182,13 @@ def test_publishing_proposes_the_rules_rewards_and_penalties(world, november):
     with time_machine.travel(AFTER_NOVEMBER, tick=False):
         published = actions.publish(world.people.office, run(world).pk)
     entries = {(s.rule, s.kind, s.unit.name if s.unit else None, s.points) for s in published.sanctions.all()}
-    # one ranked unit per peer group: a group of one is neither praised nor criticised
-    assert entries == {("rebound", SanctionKind.DEDUCTION, "县城管局", Decimal("-0.50"))}
-    assert published.sanctions.get().evidence == "反弹 1 次"  # written in Chinese, whoever publishes
+    # one ranked unit per peer group: each is in the top 3, none in the bottom 3 of so small a group
+    assert entries == {
+        ("top3", SanctionKind.PRAISE, "城关街道", Decimal("0.00")),
+        ("top3", SanctionKind.PRAISE, "县城管局", Decimal("0.00")),
+        ("rebound", SanctionKind.DEDUCTION, "县城管局", Decimal("-0.50")),
+    }
+    assert published.sanctions.get(rule="rebound").evidence == "反弹 1 次"  # in Chinese, whoever publishes
     assert set(published.sanctions.values_list("status", flat=True)) == {SanctionStatus.PROPOSED}
 
 

@@ -460,7 +460,8 @@ def test_moving_an_entry_makes_new_entries_and_the_old_ones_stay(world, nov, aft
     )
     assert response.status_code == 302 and response["Location"] == f"{LEDGER}?month=2026-11"
     confirmed = Sanction.objects.get(supersedes=entry)
-    assert (confirmed.status, confirmed.evidence) == (SanctionStatus.CONFIRMED, "领导小组会议确认")
+    assert confirmed.status == SanctionStatus.CONFIRMED
+    assert confirmed.evidence == entry.evidence + "\n领导小组会议确认"  # the reason stays, the note follows
     office.post(reverse("scoring:move_sanction", args=[confirmed.pk]), {"status": "applied"})
     applied = Sanction.objects.get(supersedes=confirmed)
     assert applied.status == SanctionStatus.APPLIED
