@@ -14,9 +14,16 @@ from django.utils import timezone
 from chuangcheng.demo.builders.base import Step
 from chuangcheng.demo.context import DemoContext
 from chuangcheng.inspections.models import Inspection
-from chuangcheng.scoring import actions, evaluate
+from chuangcheng.scoring import actions, evaluate, exposure
 from chuangcheng.scoring.choices import SanctionStatus
-from chuangcheng.scoring.models import Evaluation, PointResult, Sanction, ScoringSettings, UnitResult
+from chuangcheng.scoring.models import (
+    Evaluation,
+    ExposedProblem,
+    PointResult,
+    Sanction,
+    ScoringSettings,
+    UnitResult,
+)
 
 
 def _months_with_data(ctx: DemoContext, now) -> list:
@@ -58,6 +65,15 @@ def build_evaluations(ctx: DemoContext) -> str:
             confirmed = actions.move_sanction(office, entry.pk, SanctionStatus.CONFIRMED, "经领导小组审定")
             actions.move_sanction(office, confirmed.pk, SanctionStatus.APPLIED, "已在年度目标绩效考核中兑现")
             moved += 1
+    exposed = 0
+    if published:  # the office puts three open problems of failing points on the public board
+        latest = published[-1]
+        chosen = sorted(
+            exposure.candidates(latest), key=lambda p: (not p.public_photos, p.deadline or now, p.pk)
+        )
+        for problem in chosen[:3]:
+            exposure.choose(office, problem.pk, latest.month, "请责任单位立即整改，举一反三、防止反弹。")
+            exposed += 1
     city = ctx.people_by_username.get("city")
     city_runs = 0
     if published and city is not None:
@@ -68,7 +84,10 @@ def build_evaluations(ctx: DemoContext) -> str:
         city_runs = 1
     first, last = (months[0], months[-1]) if months else (None, None)
     span = f"{first:%Y-%m} 至 {last:%Y-%m}" if months else "无"
-    return f"{len(published)} 个月已发布（{span}），奖惩 {moved} 项已兑现；市级排名 {city_runs} 期"
+    return (
+        f"{len(published)} 个月已发布（{span}），奖惩 {moved} 项已兑现；"
+        f"曝光问题 {exposed} 个；市级排名 {city_runs} 期"
+    )
 
 
 STEPS = [Step("月度考评", build_evaluations)]
@@ -78,7 +97,7 @@ def flush() -> None:
     """Published evaluations refuse deletion through the models (they are frozen): the demo
     wipes its own tables with plain statements."""
     with connection.cursor() as cursor:
-        for model in (Sanction, PointResult, UnitResult):
+        for model in (ExposedProblem, Sanction, PointResult, UnitResult):
             cursor.execute(f"DELETE FROM {model._meta.db_table}")  # noqa: S608
         cursor.execute(f"UPDATE {Evaluation._meta.db_table} SET corrects_id = NULL")  # noqa: S608
         for model in (Evaluation, ScoringSettings):
