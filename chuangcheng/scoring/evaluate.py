@@ -134,18 +134,29 @@ COUNTY_GROUPS = (
 CITY_GROUPS = (Grouping(PeerGroup.COUNTY, "point__area", Q(), "area__path", "area", Q()),)
 
 
+def area_ids(area) -> list[int]:
+    """The campaign areas whose rows an evaluation of ``area`` reads: a county itself; a city and
+    its counties. Rows are filtered by these ids (indexed) rather than by tree path."""
+    from chuangcheng.org.choices import AREA_KINDS
+    from chuangcheng.org.models import OrgUnit
+
+    return list(
+        OrgUnit.objects.filter(path__startswith=area.path, kind__in=AREA_KINDS).values_list("pk", flat=True)
+    )
+
+
 def counted_inspections_for(area, month: date):
     """The month's inspections that count: covert and announced, re-checks, mock assessments and
     the office's extra visits — never self-inspections."""
     start, end = month_bounds(month)
     return Inspection.objects.filter(
-        area__path__startswith=area.path, submitted_at__gte=start, submitted_at__lt=end
+        area_id__in=area_ids(area), submitted_at__gte=start, submitted_at__lt=end
     ).exclude(kind=InspectionKind.SELF)
 
 
 def problems_found_for(area, month: date):
     start, end = month_bounds(month)
-    return Problem.objects.filter(area__path__startswith=area.path, found_at__gte=start, found_at__lt=end)
+    return Problem.objects.filter(area_id__in=area_ids(area), found_at__gte=start, found_at__lt=end)
 
 
 def counted_inspections(evaluation: Evaluation):
@@ -155,7 +166,7 @@ def counted_inspections(evaluation: Evaluation):
 def _problems_as_of(evaluation: Evaluation):
     """The area's problems as they stood at the month's end (rejected ones never count)."""
     start, end = month_bounds(evaluation.month)
-    problems = Problem.objects.filter(area__path__startswith=evaluation.area.path, found_at__lt=end).exclude(
+    problems = Problem.objects.filter(area_id__in=area_ids(evaluation.area), found_at__lt=end).exclude(
         status=ProblemStatus.REJECTED
     )
     return problems, start, end
