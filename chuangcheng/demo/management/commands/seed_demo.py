@@ -5,9 +5,9 @@ import unicodedata
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 
-from chuangcheng.demo.builders import MODULES, flush_all, module_name, steps_up_to
+from chuangcheng.demo.builders import MODULES, flush_all, module_name, province, steps_up_to
 from chuangcheng.demo.context import DEFAULT_SEED, DemoContext
 from chuangcheng.demo.logins import DEMO_LOGINS, DEMO_PASSWORD
 from chuangcheng.org.models import OrgUnit, User
@@ -53,7 +53,37 @@ class Command(BaseCommand):
             action="store_true",
             help="Delete all org data — visits, pairings, roles, every user, every unit — then seed.",
         )
-        parser.add_argument("--force", action="store_true", help="Run even though DEBUG is off.")
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Run even though DEBUG is off (and --scale province even on SQLite).",
+        )
+        parser.add_argument(
+            "--scale",
+            choices=["demo", "province"],
+            default="demo",
+            help="demo: the demo county (default). province: the evaluation benchmark's province — "
+            "--counties counties of --points points, last month's covert inspections and problems "
+            "(PostgreSQL; a few minutes).",
+        )
+        parser.add_argument(
+            "--counties",
+            type=int,
+            default=province.COUNTIES,
+            help=f"--scale province: counties ({province.COUNTIES})",
+        )
+        parser.add_argument(
+            "--points",
+            type=int,
+            default=province.POINTS,
+            help=f"--scale province: points per county ({province.POINTS})",
+        )
+        parser.add_argument(
+            "--counties-per-city",
+            type=int,
+            default=province.COUNTIES_PER_CITY,
+            help=f"--scale province: counties under each city ({province.COUNTIES_PER_CITY})",
+        )
         parser.add_argument(
             "--up-to",
             choices=[module_name(m) for m in MODULES],
@@ -61,7 +91,7 @@ class Command(BaseCommand):
             help="Build only the demo's parts up to this one (default: all).",
         )
 
-    def handle(self, *args, seed, if_empty, flush, force, up_to=None, **options):
+    def handle(self, *args, seed, if_empty, flush, force, up_to=None, scale="demo", **options):
         if not settings.DEBUG and not force:
             raise CommandError(
                 "DEBUG 已关闭，这看起来像生产环境配置；演示数据含虚构人员和统一密码，不应写入生产库。"
@@ -72,6 +102,23 @@ class Command(BaseCommand):
             raise CommandError(
                 "--if-empty 与 --flush 不能同时使用。 (--if-empty and --flush contradict each other.)"
             )
+
+        if scale == "province":
+            if up_to:
+                raise CommandError("--up-to 只用于示范县。 (--up-to applies to the demo county only.)")
+            if connection.vendor != "postgresql" and not force:
+                raise CommandError(
+                    f"--scale province 是 PostgreSQL 上的基准测试数据（约 {province.COUNTIES} 个县、"
+                    f"数百万行），当前数据库为 {connection.vendor}；确需执行请加 --force。 "
+                    "(--scale province builds millions of rows for the PostgreSQL benchmark; "
+                    "use --force to build it on this database anyway.)"
+                )
+            try:
+                steps = province.steps(options["counties"], options["points"], options["counties_per_city"])
+            except ValueError as exc:
+                raise CommandError(str(exc)) from exc
+        else:
+            steps = steps_up_to(up_to)
 
         if if_empty and OrgUnit.objects.exists():
             self.stdout.write("已有组织数据，跳过演示数据生成。 (Org data already present; nothing changed.)")
@@ -92,12 +139,22 @@ class Command(BaseCommand):
                 flush_all()
                 self.stdout.write(f"已清空原有数据：{units} 个单位，{users} 个账号。")
             ctx = DemoContext(seed=seed, write=self.stdout.write)
-            self.stdout.write(f"生成演示数据：示范县（seed={seed}）")
-            steps = steps_up_to(up_to)
+            if scale == "province":
+                self.stdout.write(
+                    f"生成基准数据：示范省 {options['counties']} 个县 × "
+                    f"{options['points']} 个点位（seed={seed}）"
+                )
+            else:
+                self.stdout.write(f"生成演示数据：示范县（seed={seed}）")
             for number, step in enumerate(steps, start=1):
                 summary = step.build(ctx)
                 self.stdout.write(f"[{number}/{len(steps)}] {step.label} … {summary}")
         self.stdout.write(self.style.SUCCESS(f"完成，用时 {time.monotonic() - started:.1f} 秒。"))
+        if scale == "province":
+            totals = province.counts(ctx)
+            self.stdout.write("行数: " + ", ".join(f"{key} {value}" for key, value in sorted(totals.items())))
+            self.stdout.write(f"示范省账号的密码均为 {DEMO_PASSWORD}（没有示范县的演示账号）。")
+            return
         self._print_logins()
 
     def _print_logins(self):
