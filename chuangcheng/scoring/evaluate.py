@@ -137,9 +137,11 @@ CITY_GROUPS = (Grouping(PeerGroup.COUNTY, "point__area", Q(), "area__path", "are
 def area_ids(area) -> list[int]:
     """The campaign areas whose rows an evaluation of ``area`` reads: a county itself; a city and
     its counties. Rows are filtered by these ids (indexed) rather than by tree path."""
-    from chuangcheng.org.choices import AREA_KINDS
+    from chuangcheng.org.choices import AREA_KINDS, UnitKind
     from chuangcheng.org.models import OrgUnit
 
+    if area.kind != UnitKind.CITY:
+        return [area.pk]  # a county has no campaign area below it
     return list(
         OrgUnit.objects.filter(path__startswith=area.path, kind__in=AREA_KINDS).values_list("pk", flat=True)
     )
