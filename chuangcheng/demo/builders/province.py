@@ -111,7 +111,7 @@ class County:
     unit: OrgUnit
     city: OrgUnit
     index: int
-    office: OrgUnit = None
+    office: OrgUnit | None = None
     townships: list[OrgUnit] = field(default_factory=list)
     departments: dict[str, OrgUnit] = field(default_factory=dict)
     office_staff: list[User] = field(default_factory=list)
@@ -228,12 +228,12 @@ def build_units(ctx: DemoContext) -> str:
     level = []
     for city in cities:
         level.append(_new_unit(f"{city.name}创城办", UnitKind.CAMPAIGN_OFFICE, city, "市创城办", 10))
-    provinces: list[County] = []
+    every_county: list[County] = []
     for i, name in enumerate(county_names):
         city = cities[i // options.per_city]
         unit = _new_unit(name, UnitKind.COUNTY, city, sort_order=20 + i % options.per_city)
         level.append(unit)
-        provinces.append(
+        every_county.append(
             County(
                 unit=unit,
                 city=city,
@@ -247,7 +247,7 @@ def build_units(ctx: DemoContext) -> str:
     ctx.extra["province.city_offices"] = level[: len(cities)]
 
     level = []
-    for county in provinces:
+    for county in every_county:
         county.office = _new_unit(
             f"{county.unit.name}四城同创办", UnitKind.CAMPAIGN_OFFICE, county.unit, "创城办", 20
         )
@@ -264,11 +264,11 @@ def build_units(ctx: DemoContext) -> str:
     _place_units(level)
 
     ctx.extra["province.cities"] = cities
-    ctx.extra["province.counties"] = provinces
-    units = len(cities) * 2 + len(provinces) + len(level)
-    counts(ctx).update(units=units, cities=len(cities), counties=len(provinces))
+    ctx.extra["province.counties"] = every_county
+    units = len(cities) * 2 + len(every_county) + len(level)
+    counts(ctx).update(units=units, cities=len(cities), counties=len(every_county))
     return (
-        f"{units} 个单位：{len(cities)} 个市、{len(provinces)} 个县，"
+        f"{units} 个单位：{len(cities)} 个市、{len(every_county)} 个县，"
         f"每县 {len(TOWNSHIPS)} 个乡镇街道、{len(DEPARTMENTS)} 个部门"
     )
 
@@ -292,13 +292,13 @@ def _person(ctx: DemoContext, unit: OrgUnit, job_title: str) -> User:
 def build_people(ctx: DemoContext) -> str:
     """Per city a city-office clerk; per county two office staff, eight inspectors and a point
     leader for each township and department."""
-    provinces: list[County] = ctx.extra["province.counties"]
+    every_county: list[County] = ctx.extra["province.counties"]
     users, roles = [], []
     for office in ctx.extra["province.city_offices"]:
         person = _person(ctx, office, "科员")
         users.append(person)
         roles.append((person, office, Role.CITY_OFFICE))
-    for county in provinces:
+    for county in every_county:
         for title in ("主任", "科员"):
             person = _person(ctx, county.office, title)
             county.office_staff.append(person)
@@ -430,8 +430,8 @@ def build_plans(ctx: DemoContext) -> str:
     start, end = month_days(month)
     ctx.extra["province.now"] = now
     ctx.extra["province.month"] = month
-    provinces: list[County] = ctx.extra["province.counties"]
-    for done, county in enumerate(provinces, start=1):
+    every_county: list[County] = ctx.extra["province.counties"]
+    for done, county in enumerate(every_county, start=1):
         county.plan = inspection_actions.create_plan(
             county.office_staff[0],
             inspection_actions.PlanInput(
@@ -446,9 +446,9 @@ def build_plans(ctx: DemoContext) -> str:
             ),
             seed=f"{ctx.rng.getrandbits(256):064x}",
         )
-        if done % 30 == 0 or done == len(provinces):
-            ctx.write(f"    暗访计划 {done}/{len(provinces)}")
-    plans = [county.plan.pk for county in provinces]
+        if done % 30 == 0 or done == len(every_county):
+            ctx.write(f"    暗访计划 {done}/{len(every_county)}")
+    plans = [county.plan.pk for county in every_county]
     created = _moment(start - timedelta(days=3), 16)
     Plan.objects.filter(pk__in=plans).update(
         created_at=created, updated_at=created, seed_revealed_at=_moment(end + timedelta(days=1), 1, 5)
@@ -715,14 +715,14 @@ def build_previous_problems(ctx: DemoContext) -> str:
     month = ctx.extra["province.month"]
     previous = last_full_month(month)
     first, last = month_days(previous)
-    provinces: list[County] = ctx.extra["province.counties"]
+    every_county: list[County] = ctx.extra["province.counties"]
     rng = random.Random(ctx.rng.getrandbits(64))
     checklists = _Checklists(ctx, rng)
     problems = _Problems(ctx, rng, _work_clock(ctx), ctx.extra["province.now"])
-    clocks = _clocks(provinces[0].unit.pk, previous)
+    clocks = _clocks(every_county[0].unit.pk, previous)
     detail = f"{previous:%Y年%m月}暗访督查（基准测试数据：该月只生成问题，未生成督查记录）"
     rows = []
-    for done, county in enumerate(provinces, start=1):
+    for done, county in enumerate(every_county, start=1):
         for point in county.points:
             chance = checklists.chance(county, point, "previous")
             for visit in range(VISITS):
@@ -735,12 +735,14 @@ def build_previous_problems(ctx: DemoContext) -> str:
                                 found=found, note=rng.choice(FAILURE_NOTES), detail=detail,
                             )
                         )  # fmt: skip
-        if done % BATCH == 0 or done == len(provinces):
+        if done % BATCH == 0 or done == len(every_county):
             _write(Problem, PROBLEM_COLUMNS, rows)
             counts(ctx).update(problems_previous=len(rows))
             rows = []
-            if done % (BATCH * 3) == 0 or done == len(provinces):
-                ctx.write(f"    上月问题 {done}/{len(provinces)} 个县，{counts(ctx)['problems_previous']} 个")
+            if done % (BATCH * 3) == 0 or done == len(every_county):
+                ctx.write(
+                    f"    上月问题 {done}/{len(every_county)} 个县，{counts(ctx)['problems_previous']} 个"
+                )
     tally = problems.tally
     counts(ctx).update({f"previous_{k}": v for k, v in tally.items()})
     return (
@@ -796,16 +798,16 @@ def _reserve_ids(table: str, n: int) -> int:
 def build_inspections(ctx: DemoContext) -> str:
     month = ctx.extra["province.month"]
     _first, last = month_days(month)
-    provinces: list[County] = ctx.extra["province.counties"]
+    every_county: list[County] = ctx.extra["province.counties"]
     rng = random.Random(ctx.rng.getrandbits(64))
     checklists = _Checklists(ctx, rng)
     problems = _Problems(ctx, rng, _work_clock(ctx), ctx.extra["province.now"])
-    clocks = _clocks(provinces[0].unit.pk, month)
+    clocks = _clocks(every_county[0].unit.pk, month)
     indicators = ctx.extra["province.indicators"]
     pass_line = Decimal(settings.INSPECTION_PASS_LINE)
     tally: Counter = Counter()
-    for start in range(0, len(provinces), BATCH):
-        batch = provinces[start : start + BATCH]
+    for start in range(0, len(every_county), BATCH):
+        batch = every_county[start : start + BATCH]
         assignments = defaultdict(list)
         for row in (
             Assignment.objects.filter(plan__in=[c.plan.pk for c in batch])
@@ -877,10 +879,10 @@ def build_inspections(ctx: DemoContext) -> str:
             problems_month=len(opened),
         )  # fmt: skip
         done = start + len(batch)
-        if done % (BATCH * 3) == 0 or done == len(provinces):
+        if done % (BATCH * 3) == 0 or done == len(every_county):
             c = counts(ctx)
             ctx.write(
-                f"    暗访督查 {done}/{len(provinces)} 个县：督查 {c['inspections']} 次、"
+                f"    暗访督查 {done}/{len(every_county)} 个县：督查 {c['inspections']} 次、"
                 f"检查项结果 {c['item_results']} 条、问题 {c['problems_month']} 个"
             )
     c = counts(ctx)

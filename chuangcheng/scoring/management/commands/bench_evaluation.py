@@ -200,14 +200,17 @@ class Command(BaseCommand):
         self.stdout.write("  " + median_line("context: item results by outcome", context_results["seconds"]))
         self.stdout.write("  " + median_line("context: problems at the cut-off", context_problems["seconds"]))
 
-        runs = [self._evaluate_all(counties, cities, month) for _ in range(repeat)]
-        for number, run in enumerate(runs, start=1):
+        runs = []
+        for number in range(1, repeat + 1):
+            run = self._evaluate_all(counties, cities, month)
+            runs.append(run)
             self.stdout.write(
                 f"evaluation run {number}: counties {run['counties']:.3f} s "
                 f"(slowest {run['slowest'][1]} {run['slowest'][0]:.3f} s), cities {run['cities']:.3f} s, "
                 f"total {run['total']:.3f} s; {run['points']} point results, {run['units']} unit results"
                 + (f"; skipped (no data) {run['skipped']}" if run["skipped"] else "")
             )
+            self.stdout.flush()
         evaluation = [run["total"] for run in runs]
         floor_median = statistics.median(floor["seconds"])
         evaluation_median = statistics.median(evaluation)
