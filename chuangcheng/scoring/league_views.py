@@ -21,12 +21,8 @@ from chuangcheng.core.uploads import stream_image
 from chuangcheng.org.models import OrgUnit
 from chuangcheng.scoring import exposure, league
 from chuangcheng.scoring.actions import ScoringError, can_manage
+from chuangcheng.scoring.forms import MonthField
 from chuangcheng.scoring.models import Evaluation
-
-
-class MonthField(forms.DateField):
-    input_formats = ["%Y-%m"]
-    default_error_messages = {"invalid": gettext_lazy("Give a month as YYYY-MM, e.g. 2026-11.")}
 
 
 class LeagueForm(forms.Form):

@@ -20,14 +20,13 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 
-from chuangcheng.inspections import actions as inspections
-from chuangcheng.inspections import photos as evidence
 from chuangcheng.inspections.tests.conftest import insp, jpeg_upload, new_key  # noqa: F401  (fixture)
 from chuangcheng.problems.choices import Action
 from chuangcheng.problems.tests.conftest import at, jpeg, new_problem, prob, step  # noqa: F401  (fixture)
 from chuangcheng.scoring import actions
 from chuangcheng.scoring.choices import EvaluationStatus, SanctionKind, SanctionStatus
 from chuangcheng.scoring.models import Evaluation, PointResult, Sanction, ScoringSettings
+from chuangcheng.scoring.tests.conftest import visit
 
 pytestmark = pytest.mark.django_db
 
@@ -55,31 +54,6 @@ def as_(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
-
-
-def visit(world, insp, point, day, fails=()):  # noqa: F811
-    """The office's extra inspection of ``point`` at 10:00 on ``day``, failing ``fails``."""
-    if point.point_type_id == insp.pts.market.pk:
-        items = [insp.pts.item, insp.scale_item, insp.plain_item]
-    else:
-        items = [insp.road_item]
-    answers, photos = [], {}
-    for item in items:
-        failed = item in fails
-        if item.scoring_mode == "status_scale":
-            answers.append(inspections.Answer(item.pk, violations=6 if failed else 0))
-        else:
-            answers.append(inspections.Answer(item.pk, outcome="fail" if failed else "pass"))
-        if failed and item.photo_required_on_failure:
-            photos[item.pk] = [jpeg_upload()]
-    with time_machine.travel(at(day, 10), tick=False):
-        inspection, _ = inspections.submit(
-            world.people.office,
-            inspections.Submission(
-                new_key(), answers, point_id=point.pk, photos=evidence.prepare_all(photos)
-            ),
-        )
-    return inspection
 
 
 def build_november(world, insp, prob):  # noqa: F811
