@@ -257,6 +257,9 @@ def _assign(problem, step, event, now):
         # make it overdue before the unit is told of it
         starts = deadlines.clock_start(problem, now)
         deadline = check_deadline(step.deadline, now, after=starts if starts > now else None)
+    # the deadline before the step: the evaluation reads a problem's deadline at a month's end
+    # back from the first step after it that changed the deadline (scoring.evaluate)
+    event.old_deadline = problem.deadline
     problem.responsible_unit = unit
     problem.accepted_at = problem.submitted_at = problem.verify_due_at = None
     problem.accepted_on_time = problem.rectified_on_time = None
@@ -273,9 +276,9 @@ def _reassign(problem, step, event, now):
 
 
 def _return(problem, step, event, now):
+    event.old_deadline, event.new_deadline = problem.deadline, None
     problem.responsible_unit = None
     problem.deadline = problem.warn_at = problem.accept_due_at = problem.assigned_at = None
-    event.old_deadline = event.new_deadline = None
 
 
 def _accept(problem, step, event, now):
