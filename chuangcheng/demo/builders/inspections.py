@@ -1,9 +1,10 @@
-"""督查 in 示范县: six months of covert plans drawn from seeds of the demo's random generator,
+"""督查 in 示范县: seven months of covert plans (six ended, which the office has evaluated, and
+the current one) drawn from seeds of the demo's random generator,
 the inspections of their past windows, an announced plan, evidence photos drawn locally and a
 point leader's self-inspections.
 
 Unlike the rest of the demo, these dates follow today (``timezone.localdate()``): the plans run
-from five months ago to the current month, so that the current month's plan is open and the
+from six months ago to the current month, so that the current month's plan is open and the
 ``inspector`` login has something to do today. The same seed on the same day (and day part)
 gives the same data.
 
@@ -54,7 +55,7 @@ from chuangcheng.inspections.score import score_line, total
 from chuangcheng.points.models import Point
 from chuangcheng.utils.geo import distance_m
 
-MONTHS = 6
+MONTHS = 7
 EXTRA_VISITS = 10  # per covert plan, drawn by risk weight
 MISSED_RATE = 0.035
 MAX_PHOTOS = 36
@@ -70,7 +71,7 @@ TOWNSHIP_RISK = {
     "青石镇": 1.0, "桃源镇": 1.2, "龙泉乡": 1.45, "白沙镇": 1.0, "新桥镇": 1.5,
 }  # fmt: skip
 # the campaign bites: the oldest month first
-MONTH_FACTOR = (1.0, 0.85, 0.72, 0.62, 0.53, 0.45)
+MONTH_FACTOR = (1.15, 1.0, 0.85, 0.72, 0.62, 0.53, 0.45)
 FAILURE_NOTES = [
     "现场发现，已拍照留证",
     "与上次暗访发现的问题相同",

@@ -1,5 +1,5 @@
 """问题整改 in 示范县: the two-level category catalogue (数字城管 classes, sample time limits),
-every failed item of the six months of inspections as a problem, and a life for each.
+every failed item of the seven months of inspections as a problem, and a life for each.
 
 Problems open through the same ``intake.problem_for`` the live submission uses (clocks,
 embargoes and rebounds are real), in the order they were found; each then lives through the

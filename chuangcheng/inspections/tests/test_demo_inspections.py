@@ -1,4 +1,4 @@
-"""The inspections part of ``seed_demo``: six months of drawn covert plans that verify, results
+"""The inspections part of ``seed_demo``: seven months of drawn covert plans that verify, results
 that improve month by month, photos, self-inspections, and work for the ``inspector`` login
 today — while the townships see nothing of the open plan."""
 
@@ -24,7 +24,7 @@ from chuangcheng.org.models import User
 pytestmark = pytest.mark.django_db
 TZ = datetime.timezone(datetime.timedelta(hours=8))
 WEDNESDAY = datetime.datetime(2026, 11, 18, 10, 30, tzinfo=TZ)
-MONTH_STARTS = [datetime.date(2026, m, 1) for m in range(6, 12)]
+MONTH_STARTS = [datetime.date(2026, m, 1) for m in range(5, 12)]
 
 
 @pytest.fixture(autouse=True)
@@ -43,11 +43,11 @@ def covert_plans():
     return list(Plan.objects.filter(kind=PlanKind.COVERT).order_by("period_start"))
 
 
-def test_six_monthly_covert_plans_the_ended_ones_revealed_and_verified():
+def test_seven_monthly_covert_plans_the_ended_ones_revealed_and_verified():
     out = seed()
     plans = covert_plans()
     assert [p.period_start for p in plans] == MONTH_STARTS
-    assert [p.name for p in plans] == [f"2026年{m}月暗访督查" for m in range(6, 12)]
+    assert [p.name for p in plans] == [f"2026年{m}月暗访督查" for m in range(5, 12)]
     *ended, current = plans
     with time_machine.travel(WEDNESDAY, tick=False):
         for plan in ended:
@@ -67,7 +67,7 @@ def test_six_monthly_covert_plans_the_ended_ones_revealed_and_verified():
         "YSTQ",
     }
     assert not announced.assignments.filter(second_inspector__isnull=True).exists()  # 双随机: two each
-    assert "[10/15] 督查计划 … 6 个暗访计划（2026-06 至 2026-11）、1 个明查计划" in out
+    assert "[10/15] 督查计划 … 7 个暗访计划（2026-05 至 2026-11）、1 个明查计划" in out
 
 
 def test_results_are_scored_like_the_app_and_improve_month_by_month():
@@ -75,7 +75,7 @@ def test_results_are_scored_like_the_app_and_improve_month_by_month():
     plans = covert_plans()
     done = Assignment.objects.filter(plan__in=plans, status=AssignmentStatus.DONE)
     inspections = Inspection.objects.filter(plan__in=plans)
-    assert inspections.count() == done.count() > 5 * 290
+    assert inspections.count() == done.count() > 6 * 290
     assert set(inspections.values_list("assignment_id", flat=True)) == set(done.values_list("pk", flat=True))
     assert not Inspection.objects.filter(assignment__status=AssignmentStatus.MISSED).exists()
     missed = Assignment.objects.filter(plan__in=plans[:-1], status=AssignmentStatus.MISSED).count()
