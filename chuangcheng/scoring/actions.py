@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -71,6 +71,25 @@ def current_settings(area: OrgUnit, *, create=True) -> ScoringSettings | None:
     return found
 
 
+def current_settings_of(areas: list[OrgUnit]) -> dict[int, ScoringSettings]:
+    """area id → its newest settings version (version 1 with the defaults made where none)."""
+    newest: dict[int, ScoringSettings] = {}
+    for row in ScoringSettings.objects.filter(area__in=areas).order_by("area_id", "version"):
+        newest[row.area_id] = row
+    missing = [area for area in areas if area.pk not in newest]
+    if missing:
+        made = ScoringSettings.objects.bulk_create(
+            [
+                ScoringSettings(
+                    area=area, version=1, data=scoring_rules.Rules().to_data(), reason=_("Defaults")
+                )
+                for area in missing
+            ]
+        )
+        newest.update({row.area_id: row for row in made})
+    return newest
+
+
 def save_settings(user, area: OrgUnit, data: dict, reason: str, *, request=None) -> ScoringSettings:
     """A new version of the rules (ValidationError naming every bad key)."""
     _check(user, area)
@@ -96,8 +115,22 @@ def _groups(area: OrgUnit):
 
 def run_month(user, area: OrgUnit, month: date, *, now: datetime | None = None, request=None) -> Evaluation:
     """Compute ``month`` for ``area`` as a draft (replacing an earlier draft of that month)."""
+    evaluations, refused = run_months(user, [area], month, now=now, request=request)
+    if refused:
+        raise refused[area.pk]
+    return evaluations[0]
+
+
+def run_months(
+    user, areas: list[OrgUnit], month: date, *, now: datetime | None = None, request=None
+) -> tuple[list[Evaluation], dict[int, ScoringError]]:
+    """Compute ``month`` for every area of ``areas`` (all counties, or all cities) as drafts in one
+    pass: areas sharing their rules are evaluated by the same few statements (``evaluate.Batch``).
+    Returns the drafts and, by area id, the areas refused (no data; covert visits still secret).
+    A month not ended, or an area the user does not run, refuses the whole call."""
     now = now or timezone.now()
-    _check(user, area)
+    for area in areas:
+        _check(user, area)
     month = month.replace(day=1)
     _start, end = evaluate.month_bounds(month)
     if end > now:
@@ -107,62 +140,126 @@ def run_month(user, area: OrgUnit, month: date, *, now: datetime | None = None, 
             ),
             code="not_ended",
         )
+    reads = {area.pk: evaluate.area_ids(area) for area in areas}
+    owner = {read: area_id for area_id, ids in reads.items() for read in ids}
+    every = list(owner)
+    refused: dict[int, ScoringError] = {}
     # a covert plan running past the month keeps its visits secret: results by point would tell
     # the units where the inspectors went before the plan's period ends (security.md 6)
-    secret_until = (
-        evaluate.counted_inspections_for(area, month)
+    secret = (
+        evaluate.counted_inspections_in(every, month)
         .filter(embargo_until__gte=timezone.localdate(now))
-        .aggregate(last=Max("embargo_until"))["last"]
+        .values("area")
+        .annotate(last=Max("embargo_until"))
     )
-    if secret_until is not None:
-        raise ScoringError(
+    until: dict[int, date] = {}
+    for row in secret:
+        area_id = owner[row["area"]]
+        until[area_id] = max(row["last"], until.get(area_id, row["last"]))
+    for area_id, last in until.items():
+        refused[area_id] = ScoringError(
             _("Covert inspections of {month} stay secret until {day}; evaluate the month after that.").format(
-                month=month.strftime("%Y-%m"), day=secret_until.isoformat()
+                month=month.strftime("%Y-%m"), day=last.isoformat()
             ),
             code="not_ended",
         )
-    settings_row = current_settings(area)
-    rules = settings_row.rules
     with transaction.atomic():
-        OrgUnit.objects.select_for_update().filter(pk=area.pk).first()  # one run of an area at a time
-        inspections = evaluate.counted_inspections_for(area, month).count()
-        problems = evaluate.problems_found_for(area, month).count()
-        if inspections == 0 and problems == 0:
-            raise ScoringError(
-                _("There is nothing to evaluate in {month}: no inspection and no problem.").format(
-                    month=month.strftime("%Y-%m")
-                ),
-                code="no_data",
+        # one run of an area at a time
+        list(OrgUnit.objects.select_for_update().filter(pk__in=list(reads)).order_by("pk").values("pk"))
+        counts = {area_id: {"inspections": 0, "problems": 0} for area_id in reads}
+        for key, rows in (
+            ("inspections", evaluate.counted_inspections_in(every, month)),
+            ("problems", evaluate.problems_found_in(every, month)),
+        ):
+            for row in rows.order_by().values("area").annotate(n=Count("pk")):
+                counts[owner[row["area"]]][key] += row["n"]
+        for area in areas:
+            if area.pk not in refused and not any(counts[area.pk].values()):
+                refused[area.pk] = ScoringError(
+                    _("There is nothing to evaluate in {month}: no inspection and no problem.").format(
+                        month=month.strftime("%Y-%m")
+                    ),
+                    code="no_data",
+                )
+        todo = [area for area in areas if area.pk not in refused]
+        if not todo:
+            return [], refused
+        ids = [area.pk for area in todo]
+        Evaluation.objects.filter(area_id__in=ids, month=month, status=EvaluationStatus.DRAFT).delete()
+        numbers = dict(
+            Evaluation.objects.filter(area_id__in=ids, month=month)
+            .values("area")
+            .annotate(n=Max("number"))
+            .values_list("area", "n")
+        )
+        previous = _newest_published(ids, evaluate.previous_month(month))
+        corrected = _newest_published(ids, month)
+        settings_rows = current_settings_of(todo)
+        evaluations = Evaluation.objects.bulk_create(
+            [
+                Evaluation(
+                    area=area,
+                    month=month,
+                    number=numbers.get(area.pk, 0) + 1,
+                    peer_level="counties" if area.kind == UnitKind.CITY else "units",
+                    settings_version=settings_rows[area.pk],
+                    cutoff=end,
+                    computed_at=now,
+                    computed_by=user,
+                    corrects_id=corrected.get(area.pk),
+                    input_counts=counts[area.pk],
+                )
+                for area in todo
+            ]
+        )
+        # areas with the same rules and peer groups share one batch
+        batches: dict[tuple, list[Evaluation]] = {}
+        for evaluation in evaluations:
+            key = (evaluation.peer_level, evaluation.settings_version.data_key())
+            batches.setdefault(key, []).append(evaluation)
+        for members in batches.values():
+            first = members[0]
+            evaluate.Batch(
+                month,
+                first.settings_version.rules,
+                _groups(first.area),
+                areas={e.pk: reads[e.area_id] for e in members},
+                previous={e.pk: previous[e.area_id] for e in members if e.area_id in previous},
+            ).run()
+        ids = [e.pk for e in evaluations]
+        written = {
+            key: dict(model.objects.filter(evaluation_id__in=ids).values("evaluation").annotate(n=Count("pk"))
+                      .values_list("evaluation", "n"))
+            for key, model in (("points", PointResult), ("units", UnitResult))
+        }  # fmt: skip
+        for evaluation in evaluations:
+            evaluation.input_counts = {
+                **counts[evaluation.area_id],
+                "points": written["points"].get(evaluation.pk, 0),
+                "units": written["units"].get(evaluation.pk, 0),
+            }
+        Evaluation.objects.bulk_update(evaluations, ["input_counts"])
+        evaluations = list(
+            Evaluation.objects.filter(pk__in=ids)
+            .select_related("area", "settings_version")
+            .order_by("area__path")
+        )
+        for evaluation in evaluations:
+            audit.record(
+                AuditAction.CREATE, request=request, user=user, obj=evaluation, month=month.isoformat()
             )
-        Evaluation.objects.filter(area=area, month=month, status=EvaluationStatus.DRAFT).delete()
-        last = Evaluation.objects.filter(area=area, month=month).aggregate(n=Max("number"))["n"] or 0
-        previous = (
-            Evaluation.objects.published()
-            .filter(area=area, month=evaluate.previous_month(month))
-            .order_by("-number")
-            .first()
-        )
-        corrected = Evaluation.objects.published().filter(area=area, month=month).order_by("-number").first()
-        evaluation = Evaluation.objects.create(
-            area=area,
-            month=month,
-            number=last + 1,
-            peer_level="counties" if area.kind == UnitKind.CITY else "units",
-            settings_version=settings_row,
-            cutoff=end,
-            computed_at=now,
-            computed_by=user,
-            corrects=corrected,
-            input_counts={"inspections": inspections, "problems": problems},
-        )
-        points = evaluate.compute_points(evaluation, rules, previous)
-        units = evaluate.compute_units(evaluation, rules, _groups(area))
-        Evaluation.objects.filter(pk=evaluation.pk).update(
-            input_counts={"inspections": inspections, "problems": problems, "points": points, "units": units}
-        )
-        evaluation.refresh_from_db()
-        audit.record(AuditAction.CREATE, request=request, user=user, obj=evaluation, month=month.isoformat())
-    return evaluation
+    return evaluations, refused
+
+
+def _newest_published(area_ids: list[int], month: date) -> dict[int, int]:
+    """area id → the id of the newest published version of ``month`` (areas that have one)."""
+    rows = (
+        Evaluation.objects.published()
+        .filter(area_id__in=area_ids, month=month)
+        .order_by("area_id", "number")
+        .values_list("area_id", "pk")
+    )
+    return dict(rows)  # the last (highest number) of each area wins
 
 
 def publish(user, evaluation_id: int, *, reason: str = "", now=None, request=None) -> Evaluation:

@@ -82,8 +82,16 @@ class SettingsForm(forms.Form):
     on_time_weight = _number(_("On-time rate (按期处置率) weight"))
     rework_weight = _number(_("100 − rework rate (返工率) weight"))
     workload_weight = _number(_("Workload weight"))
-    rebound_deduction = _number(_("Deduction per rebound"))
-    overdue_deduction = _number(_("Deduction per overdue problem"))
+    rebound_deduction = _number(
+        _("Deduction per rebound"),
+        help_text=_(
+            "Counted per 10 problems due: a unit with more than 10 loses it in proportion "
+            "(20 problems due, 2 rebounds: one deduction)."
+        ),
+    )
+    overdue_deduction = _number(
+        _("Deduction per overdue problem"), help_text=_("Counted per 10 problems due, like rebounds.")
+    )
     band_a = _number(_("Band A from"))
     band_b = _number(_("Band B from"))
     band_c = _number(_("Band C from"))

@@ -3,10 +3,12 @@ versioned row (``ScoringSettings``) whose ``data`` this module reads, checks and
 defaults. The version used is recorded in each evaluation.
 
 Composite value of a unit (0–100): the weighted mean of its points' pass rate and its
-rectification value, less a deduction per rebound and per overdue problem. The rectification
-value defaults to the digital city-management department formula: 结案率 30 % + 按期处置率 30 %
-+ (100 − 返工率) 30 % + workload 10 % (workload: problems handled against the busiest unit of its
-peer group). A unit with no inspected point is valued on rectification alone, and one with no
+rectification value, less a deduction per rebound and per overdue problem, counted per 10
+problems due (a unit with fewer counts as 10: the deduction is the full amount for a township of 8
+problems and a rate for a county of 400, so a city's ranking of its counties is not decided by
+their size). The rectification value defaults to the digital city-management department
+formula: 结案率 30 % + 按期处置率 30 % + (100 − 返工率) 30 % + workload 10 % (workload: problems
+handled against the busiest unit of its peer group). A unit with no inspected point is valued on rectification alone, and one with no
 problem on its points alone.
 """
 

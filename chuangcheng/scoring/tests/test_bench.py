@@ -96,7 +96,7 @@ def test_bench_evaluation_times_both_and_leaves_nothing(province):
     call_command("bench_evaluation", "--repeat", "1", stdout=out)
     text = out.getvalue()
     assert re.search(r"floor \(inspections per point\): median \d+\.\d{3} s", text)
-    assert re.search(r"evaluation \(run_month of every county, then every city\): median \d+\.\d{3} s", text)
+    assert re.search(r"evaluation \(every county in one pass, then every city\): median \d+\.\d{3} s", text)
     assert re.search(r"ratio evaluation / floor: [\d.]+×", text)
     assert (
         f"{COUNTIES} counties, 1 cities; {COUNTIES * POINTS * 4} counted inspections of {COUNTIES * POINTS}"

@@ -10,6 +10,8 @@ import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from chuangcheng.problems.choices import Action
+from chuangcheng.problems.tests.conftest import jpeg
 from chuangcheng.scoring import actions
 from chuangcheng.scoring.choices import EvaluationStatus, PeerGroup, SanctionKind, SanctionStatus
 from chuangcheng.scoring.models import Evaluation, FrozenError, PointResult, Sanction, UnitResult
@@ -280,3 +282,91 @@ def test_a_month_whose_covert_visits_are_still_secret_waits(world, november):
     assert not Evaluation.objects.exists()
     evaluation = run(world, when=at(datetime.date(2026, 12, 12), 9))
     assert evaluation.input_counts["inspections"] == 6
+
+
+def test_a_rerun_of_an_ended_month_reads_it_as_it_stood_at_the_cutoff(world, november, pts):
+    """What happens after the month's end (a point changing hands, a problem reassigned with a new
+    deadline, a send-back) does not move the month's figures or its hash."""
+    from chuangcheng.problems.tests.conftest import step
+
+    before = run(world)
+    department = UnitResult.objects.get(evaluation=before, unit=world.units.department)
+    figures = [getattr(department, f) for f in UnitResult.HASHED]
+    content = before.compute_hash()
+    december = at(datetime.date(2026, 12, 1), 10)
+    # B (overdue at the end of November) goes to 县住建局 with a December deadline
+    step(
+        november.b,
+        Action.REASSIGN,
+        world.people.office,
+        now=december,
+        unit=world.units.department2,
+        deadline=at(datetime.date(2026, 12, 10), 17),
+        note="职责调整",
+    )
+    # D (open at the end of November) is fixed, sent back once and its deadline extended
+    step(november.d, Action.ACCEPT, world.people.department, now=december)
+    step(november.d, Action.SUBMIT, world.people.department, photos=[jpeg()], now=december)
+    step(november.d, Action.SEND_BACK, world.people.office, note="仍有坑洼", now=december)
+    # 人民路 changes hands
+    road = november.insp.pts.road_point
+    road.responsible_unit = world.units.department2
+    road.save()
+
+    again = run(world, when=at(datetime.date(2026, 12, 3), 15))
+    assert again.number == before.number  # the draft was replaced
+    department = UnitResult.objects.get(evaluation=again, unit=world.units.department)
+    assert [getattr(department, f) for f in UnitResult.HASHED] == figures
+    assert not UnitResult.objects.filter(evaluation=again, unit=world.units.department2).exists()
+    assert PointResult.objects.get(evaluation=again, point=road).responsible_unit == world.units.department
+    assert again.compute_hash() == content
+
+
+def test_deductions_count_per_ten_problems_due(world, november):
+    """A unit with many problems is not sunk by its size: 12 overdue problems cost 1 × 12 × 10 / 12
+    = 10 points, not 12 — while a unit with fewer than 10 loses the full 1 per problem."""
+    from chuangcheng.problems.tests.conftest import new_problem
+
+    for n in range(12):
+        new_problem(
+            world,
+            unit=world.units.department2,
+            title=f"工地围挡破损{n}",
+            now=at(datetime.date(2026, 11, 3), 10),
+        )
+    evaluation = run(world)
+    row = UnitResult.objects.get(evaluation=evaluation, unit=world.units.department2)
+    assert (row.problems, row.overdue, row.rebounds) == (12, 12, 0)
+    # closing 0, on time 0, rework 0, workload 100 (the busiest): (30 × 100 + 10 × 100) ÷ 100 = 40
+    assert row.rectification == Decimal("40.00")
+    assert row.composite == Decimal("30.00")
+    # 县城管局 (3 due: counted as 10): less 2 for its rebound and 1 for its overdue problem, as before
+    department = UnitResult.objects.get(evaluation=evaluation, unit=world.units.department)
+    assert department.workload == Decimal("25.00")  # 3 of the busiest 12
+
+
+def test_a_township_without_inspected_points_answers_for_the_problems_of_its_tree(world, november):
+    from chuangcheng.org.choices import UnitKind
+    from chuangcheng.org.tests.factories import OrgUnitFactory
+    from chuangcheng.problems.tests.conftest import new_problem
+
+    nanguan = OrgUnitFactory(name="南关街道", kind=UnitKind.STREET, parent=world.units.county)
+    village = OrgUnitFactory(name="南关社区", kind=UnitKind.COMMUNITY, parent=nanguan)
+    new_problem(world, unit=village, title="楼道堆物", now=at(datetime.date(2026, 11, 3), 10))
+    row = UnitResult.objects.get(evaluation=run(world), unit=nanguan)
+    assert (row.peer_group, row.points, row.problems, row.overdue) == (PeerGroup.TERRITORIAL, 0, 1, 1)
+    assert row.point_pass_rate is None and row.rectification is not None
+    # a unit whose tree had no problem in the month and no inspected point gets no row
+    assert not UnitResult.objects.filter(evaluation=row.evaluation, unit=world.units.other_township).exists()
+
+
+def test_every_county_of_a_city_is_evaluated_in_one_pass(world, november, django_assert_max_num_queries):
+    """``run_months``: a county with data gets its draft, a county without is refused, not the
+    whole run; the computation is the same few statements whatever the number of counties."""
+    with time_machine.travel(AFTER_NOVEMBER, tick=False), django_assert_max_num_queries(60):
+        drafts, refused = actions.run_months(None, [world.units.county, world.units.other_county], NOVEMBER)
+    assert [d.area for d in drafts] == [world.units.county]
+    assert refused[world.units.other_county.pk].code == "no_data"
+    assert drafts[0].input_counts == {"inspections": 5, "problems": 6, "points": 3, "units": 3}
+    together = drafts[0].compute_hash()
+    assert run(world).compute_hash() == together  # the same figures as the county on its own

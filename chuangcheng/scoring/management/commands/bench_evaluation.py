@@ -9,9 +9,10 @@ reads the rows the evaluation must read and writes nothing, so no evaluation can
 context the command also times the same month's item results (the full checklists, which the
 evaluation does not read) and the problems as they stood at the cut-off (which it does).
 
-The evaluation is ``actions.run_month(None, area, month)`` for every county, then for every city
-(its counties as the peer group), each in a transaction rolled back once timed: the command
-leaves no evaluation, settings version or audit row behind (it checks). Each figure is the
+The evaluation is what ``evaluate_month`` does for the province: ``actions.run_months(None,
+counties, month)`` — every county in one pass — then the same for every city (its counties as
+the peer group), in a transaction rolled back once timed: the command leaves no evaluation,
+settings version or audit row behind (it checks). Each figure is the
 median of ``--repeat`` runs; the floor gets one untimed warm-up run first.
 
 ``--profile`` adds, for one more run, the statements that took the most time in all (grouped by
@@ -20,7 +21,6 @@ the run's transaction (an INSERT … SELECT is explained by its SELECT; an UPDAT
 that is rolled back).
 """
 
-import contextlib
 import os
 import platform
 import re
@@ -30,7 +30,7 @@ from collections import defaultdict
 from datetime import date, timedelta
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from chuangcheng.core.models import AuditLog
@@ -123,12 +123,15 @@ def median_line(label: str, seconds: list[float]) -> str:
 
 
 class Recorder:
-    """An ``execute_wrapper`` that times every statement: by SQL text, and the slowest ones."""
+    """An ``execute_wrapper`` that times every statement, by SQL text; on PostgreSQL, each
+    statement slower than ``explain_over`` seconds is explained at once — ``EXPLAIN (ANALYZE,
+    BUFFERS)`` of its SELECT (an UPDATE in a savepoint rolled back), while the temporary tables
+    it reads still exist — up to ``explain`` plans."""
 
-    def __init__(self, keep: int):
+    def __init__(self, explain: int = 0, explain_over: float = 0.1):
         self.by_sql: dict[str, list[float]] = defaultdict(list)
-        self.slowest: list[tuple[float, str, tuple]] = []
-        self.keep = keep
+        self.plans: list[tuple[float, str, list[str]]] = []
+        self.explain, self.explain_over = explain, explain_over
 
     def __call__(self, execute, sql, params, many, context):
         started = time.perf_counter()
@@ -137,9 +140,29 @@ class Recorder:
         finally:
             took = time.perf_counter() - started
             self.by_sql[sql].append(took)
-            self.slowest.append((took, sql, tuple(params or ())))
-            self.slowest.sort(key=lambda row: -row[0])
-            del self.slowest[self.keep :]
+            if took > self.explain_over and len(self.plans) < self.explain and not many:
+                plan = self._plan(context["cursor"], sql, params)
+                if plan:
+                    self.plans.append((took, sql, plan))
+
+    @staticmethod
+    def _plan(cursor, sql, params):
+        if connection.vendor != "postgresql":
+            return None
+        statement = sql
+        match = re.match(r"\s*INSERT INTO .*?\)\s*(SELECT .*)$", sql, re.S)
+        if match:
+            statement = match.group(1)
+        elif not re.match(r"\s*(SELECT|UPDATE|DELETE)\b", sql, re.I):
+            return None
+        cursor.execute("SAVEPOINT bench_explain")
+        try:
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement, params)
+            return [row[0] for row in cursor.fetchall()]
+        except DatabaseError as exc:
+            return [f"(not explained: {exc})"]
+        finally:
+            cursor.execute("ROLLBACK TO SAVEPOINT bench_explain")
 
 
 class Command(BaseCommand):
@@ -199,14 +222,20 @@ class Command(BaseCommand):
         self.stdout.write("  " + median_line("floor (inspections per point)", floor["seconds"]))
         self.stdout.write("  " + median_line("context: item results by outcome", context_results["seconds"]))
         self.stdout.write("  " + median_line("context: problems at the cut-off", context_problems["seconds"]))
+        writes = [self._write_floor(counties, month) for _ in range(repeat)]
+        self.stdout.write(
+            "  "
+            + median_line(
+                "context: storing the floor's rows as point results, once per county (no other work)", writes
+            )
+        )
 
         runs = []
         for number in range(1, repeat + 1):
             run = self._evaluate_all(counties, cities, month)
             runs.append(run)
             self.stdout.write(
-                f"evaluation run {number}: counties {run['counties']:.3f} s "
-                f"(slowest {run['slowest'][1]} {run['slowest'][0]:.3f} s), cities {run['cities']:.3f} s, "
+                f"evaluation run {number}: counties {run['counties']:.3f} s, cities {run['cities']:.3f} s, "
                 f"total {run['total']:.3f} s; {run['points']} point results, {run['units']} unit results"
                 + (f"; skipped (no data) {run['skipped']}" if run["skipped"] else "")
             )
@@ -215,8 +244,9 @@ class Command(BaseCommand):
         floor_median = statistics.median(floor["seconds"])
         evaluation_median = statistics.median(evaluation)
         ratio = evaluation_median / floor_median if floor_median else float("inf")
+        write_median = statistics.median(writes)
         self.stdout.write(
-            "  " + median_line("evaluation (run_month of every county, then every city)", evaluation)
+            "  " + median_line("evaluation (every county in one pass, then every city)", evaluation)
         )
         self.stdout.write(
             f"  of which counties {statistics.median(r['counties'] for r in runs):.3f} s, "
@@ -225,6 +255,11 @@ class Command(BaseCommand):
         self.stdout.write(
             f"ratio evaluation / floor: {ratio:.1f}×  "
             f"(evaluation {evaluation_median:.3f} s, floor {floor_median:.3f} s)"
+        )
+        self.stdout.write(
+            f"  for comparison: evaluation / (floor + storing the county point results) "
+            f"{evaluation_median / (floor_median + write_median):.1f}×; the counties' pass alone / the same "
+            f"{statistics.median(r['counties'] for r in runs) / (floor_median + write_median):.1f}×"
         )
         met = ratio <= TARGET_RATIO and evaluation_median <= TARGET_SECONDS
         verdict = self.style.SUCCESS("met") if met else self.style.WARNING("NOT met")
@@ -275,53 +310,103 @@ class Command(BaseCommand):
                     seconds.append(time.perf_counter() - started)
         return {"seconds": seconds, "row": row}
 
-    def _run_one(self, area, month):
-        """One area's run_month, timed, rolled back: (seconds, point results, unit results)."""
+    def _write_floor(self, counties, month):
+        """What storing one result row per inspected point costs by itself: the floor's
+        aggregate written into ``scoring_pointresult`` for the counties' drafts (the same indexes
+        and foreign keys, checked at once), with nothing else computed; rolled back."""
+        self._vacuum()
+        start, end = evaluate.month_bounds(month)
         with transaction.atomic():
-            started = time.perf_counter()
-            try:
-                evaluation = actions.run_month(None, area, month)
-            except actions.ScoringError as exc:
-                transaction.set_rollback(True)
-                if exc.code == "no_data":
-                    return None
-                raise CommandError(f"{area.name}: {exc.message}") from exc
-            took = time.perf_counter() - started
-            counts = evaluation.input_counts
+            settings_rows = actions.current_settings_of(counties)
+            drafts = Evaluation.objects.bulk_create(
+                Evaluation(
+                    area=county, month=month, number=999, peer_level="units", cutoff=end,
+                    computed_at=timezone.now(), settings_version=settings_rows[county.pk],
+                )
+                for county in counties
+            )  # fmt: skip
+            cases = " ".join(f"WHEN {int(d.area_id)} THEN {int(d.pk)}" for d in drafts)
+            marks = ", ".join(["%s"] * len(counties))
+            with connection.cursor() as cursor:
+                if connection.vendor == "postgresql":
+                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                started = time.perf_counter()
+                cursor.execute(
+                    f"INSERT INTO {quote(PointResult._meta.db_table)} (evaluation_id, point_id, "  # noqa: S608
+                    "responsible_unit_id, township_id, point_leader_id, inspections, passed_inspections, "
+                    "mean_score, pass_rate, veto_failed, passed, open_problems, overdue_problems, "
+                    f"months_failing) SELECT CASE area_id {cases} END, point_id, "
+                    "MAX(responsible_unit_id), MAX(township_id), MAX(point_leader_id), COUNT(*), "
+                    "SUM(CASE WHEN passed THEN 1 ELSE 0 END), AVG(score), 0, FALSE, FALSE, 0, 0, 0 "
+                    f"FROM {quote(Inspection._meta.db_table)} WHERE area_id IN ({marks}) "
+                    "AND submitted_at >= %s AND submitted_at < %s AND kind <> %s GROUP BY area_id, point_id",
+                    [*[c.pk for c in counties], start, end, InspectionKind.SELF],
+                )
+                took = time.perf_counter() - started
             transaction.set_rollback(True)
-        return took, counts.get("points", 0), counts.get("units", 0)
+        return took
+
+    @staticmethod
+    def _vacuum():
+        """Each run starts from result tables without the dead rows of the runs rolled back
+        before it, as a real month's run would (autovacuum is not quick enough between runs)."""
+        if connection.vendor != "postgresql" or connection.in_atomic_block:
+            return
+        with connection.cursor() as cursor:
+            for model in (PointResult, UnitResult, Evaluation):
+                cursor.execute(f"VACUUM ANALYZE {quote(model._meta.db_table)}")
+
+    def _run_all(self, areas, month):
+        """One pass over ``areas`` (run_months), timed: (seconds, point results, unit results,
+        areas skipped for want of data)."""
+        if not areas:
+            return 0.0, 0, 0, 0
+        started = time.perf_counter()
+        try:
+            evaluations, refused = actions.run_months(None, areas, month)
+        except actions.ScoringError as exc:
+            raise CommandError(exc.message) from exc
+        took = time.perf_counter() - started
+        bad = {pk: e for pk, e in refused.items() if e.code != "no_data"}
+        if bad:
+            raise CommandError("; ".join(e.message for e in bad.values()))
+        points = sum(e.input_counts.get("points", 0) for e in evaluations)
+        units = sum(e.input_counts.get("units", 0) for e in evaluations)
+        return took, points, units, len(refused)
 
     def _evaluate_all(self, counties, cities, month):
-        run = {"counties": 0.0, "cities": 0.0, "points": 0, "units": 0, "skipped": 0, "slowest": (0.0, "")}
-        for kind, areas in (("counties", counties), ("cities", cities)):
-            for number, area in enumerate(areas, start=1):
-                if number % 30 == 0:
-                    self.stderr.write(f"    … {number}/{len(areas)} {kind}, {run[kind]:.1f} s")
-                done = self._run_one(area, month)
-                if done is None:
-                    run["skipped"] += 1
-                    continue
-                took, points, units = done
-                run[kind] += took
+        self._vacuum()
+        run = {"skipped": 0, "points": 0, "units": 0}
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                # foreign keys are checked at commit, which a rolled-back run never reaches: check
+                # them as each row is written so that their cost is timed too
+                with connection.cursor() as cursor:
+                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            for kind, areas in (("counties", counties), ("cities", cities)):
+                took, points, units, skipped = self._run_all(areas, month)
+                run[kind] = took
                 run["points"] += points
                 run["units"] += units
-                if kind == "counties" and took > run["slowest"][0]:
-                    run["slowest"] = (took, area.name)
+                run["skipped"] += skipped
+            transaction.set_rollback(True)
         run["total"] = run["counties"] + run["cities"]
         return run
 
     def _profile(self, counties, cities, month, explain):
         self.stdout.write("")
         self.stdout.write("profile: one more run of every area, each statement timed")
-        recorder = Recorder(keep=1)
-        per_area = {}
-        for area in [*counties, *cities]:
-            with transaction.atomic(), connection.execute_wrapper(recorder):
-                started = time.perf_counter()
-                with contextlib.suppress(actions.ScoringError):  # no data: nothing to time
-                    actions.run_month(None, area, month)
-                per_area[area.pk] = time.perf_counter() - started
-                transaction.set_rollback(True)
+        recorder = Recorder(explain=explain)
+        self._vacuum()
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            with connection.execute_wrapper(recorder):
+                for areas in (counties, cities):
+                    if areas:
+                        actions.run_months(None, areas, month)
+            transaction.set_rollback(True)
         grouped = sorted(recorder.by_sql.items(), key=lambda item: -sum(item[1]))
         whole = sum(sum(times) for _sql, times in grouped)
         count = sum(len(times) for _sql, times in grouped)
@@ -330,38 +415,11 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {sum(times):8.3f} s {len(times):5d}× max {max(times):.3f} s  {self._shape(sql)[:160]}"
             )
-        if connection.vendor != "postgresql" or not explain:
-            return
-        # plans of the slowest statements of the slowest county and of the slowest city
-        for group in (counties, cities):
-            if group:
-                area = max(group, key=lambda a: per_area.get(a.pk, 0))
-                self._explain_area(area, month, explain)
-
-    def _explain_area(self, area, month, explain):
-        """Run ``area`` again and, inside its transaction, explain its slowest statements."""
-        recorder = Recorder(keep=explain)
-        with transaction.atomic():
-            with connection.execute_wrapper(recorder):
-                actions.run_month(None, area, month)
-            for took, sql, params in recorder.slowest:
-                statement = sql
-                match = re.match(r"\s*INSERT INTO .*?\)\s*(SELECT .*)$", sql, re.S)
-                if match:
-                    statement = match.group(1)
-                elif not re.match(r"\s*(SELECT|UPDATE|DELETE)\b", sql, re.I):
-                    continue
-                with transaction.atomic(), connection.cursor() as cursor:
-                    cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + statement, params)
-                    plan = [row[0] for row in cursor.fetchall()]
-                    transaction.set_rollback(True)
-                self.stdout.write("")
-                self.stdout.write(
-                    f"EXPLAIN ANALYZE — {area.name}, {took:.3f} s in the run: {self._shape(sql)[:400]}"
-                )
-                for line in plan:
-                    self.stdout.write("    " + line)
-            transaction.set_rollback(True)
+        for took, sql, plan in recorder.plans:
+            self.stdout.write("")
+            self.stdout.write(f"EXPLAIN ANALYZE — {took:.3f} s in the run: {self._shape(sql)[:400]}")
+            for line in plan:
+                self.stdout.write("    " + line)
 
     @staticmethod
     def _shape(sql: str) -> str:

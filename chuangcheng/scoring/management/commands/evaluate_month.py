@@ -1,3 +1,8 @@
+"""``manage.py evaluate_month YYYY-MM [--area ID] [--publish] [--reason …]``: the monthly evaluation
+from the command line (or cron). Without ``--area`` every active county is evaluated in one pass
+(``actions.run_months``); a county without data, or whose covert visits are still secret, is
+reported and skipped, the others are evaluated."""
+
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
@@ -16,7 +21,10 @@ def parse_month(text: str) -> date:
 
 
 class Command(BaseCommand):
-    help = "Evaluate a month (YYYY-MM) as a draft: every county, or --area ID; --publish publishes it."
+    help = (
+        "Evaluate a month (YYYY-MM) as drafts: every county in one pass, or --area ID (a county or a "
+        "city); --publish publishes them."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("month", help="YYYY-MM")
@@ -32,21 +40,25 @@ class Command(BaseCommand):
                 raise CommandError(f"no county or city with id {options['area']}")
         else:
             areas = list(OrgUnit.objects.filter(kind="county", is_active=True).order_by("path"))
-        failed = 0
-        for area in areas:
-            try:
-                evaluation = actions.run_month(None, area, month)
-                if options["publish"]:
+        try:
+            evaluations, refused = actions.run_months(None, areas, month)
+        except actions.ScoringError as exc:
+            raise CommandError(exc.message) from exc
+        names = {area.pk: area.name for area in areas}
+        for area_id, error in refused.items():
+            self.stderr.write(f"{names[area_id]}: {error.message}")
+        for evaluation in evaluations:
+            if options["publish"]:
+                try:
                     evaluation = actions.publish(None, evaluation.pk, reason=options["reason"])
-            except actions.ScoringError as exc:
-                failed += 1
-                self.stderr.write(f"{area.name}: {exc.message}")
-                continue
-            counts = evaluation.input_counts
+                except actions.ScoringError as exc:
+                    self.stderr.write(f"{evaluation.area.name}: {exc.message}")
+                    continue
+            counts, status = evaluation.input_counts, evaluation.get_status_display()
             self.stdout.write(
-                f"{area.name} {month:%Y-%m} v{evaluation.number} {evaluation.get_status_display()}: "
+                f"{evaluation.area.name} {month:%Y-%m} v{evaluation.number} {status}: "
                 f"{counts.get('points', 0)} points, {counts.get('units', 0)} units, "
                 f"{counts.get('inspections', 0)} inspections, {counts.get('problems', 0)} problems"
             )
-        if failed and failed == len(areas):
+        if not evaluations:
             raise CommandError("nothing was evaluated")
