@@ -129,6 +129,11 @@ def run_months(
     Returns the drafts and, by area id, the areas refused (no data; covert visits still secret).
     A month not ended, or an area the user does not run, refuses the whole call."""
     now = now or timezone.now()
+    areas = list({area.pk: area for area in areas}.values())  # each area once
+    if len({area.kind == UnitKind.CITY for area in areas}) > 1:
+        # a city reads its counties' rows: evaluated together, one run's refusal (a covert visit
+        # still secret) or counts would be credited to the other
+        raise ScoringError(_("Evaluate counties and cities in separate runs."), code="invalid")
     for area in areas:
         _check(user, area)
     month = month.replace(day=1)
@@ -141,38 +146,40 @@ def run_months(
             code="not_ended",
         )
     reads = {area.pk: evaluate.area_ids(area) for area in areas}
-    owner = {read: area_id for area_id, ids in reads.items() for read in ids}
-    every = list(owner)
+    every = sorted({read for ids in reads.values() for read in ids})
     refused: dict[int, ScoringError] = {}
     # a covert plan running past the month keeps its visits secret: results by point would tell
     # the units where the inspectors went before the plan's period ends (security.md 6)
-    secret = (
+    secret = dict(
         evaluate.counted_inspections_in(every, month)
         .filter(embargo_until__gte=timezone.localdate(now))
         .values("area")
         .annotate(last=Max("embargo_until"))
+        .values_list("area", "last")
     )
-    until: dict[int, date] = {}
-    for row in secret:
-        area_id = owner[row["area"]]
-        until[area_id] = max(row["last"], until.get(area_id, row["last"]))
-    for area_id, last in until.items():
-        refused[area_id] = ScoringError(
-            _("Covert inspections of {month} stay secret until {day}; evaluate the month after that.").format(
-                month=month.strftime("%Y-%m"), day=last.isoformat()
-            ),
-            code="not_ended",
-        )
+    for area_id, ids in reads.items():
+        until = [secret[read] for read in ids if read in secret]
+        if until:
+            refused[area_id] = ScoringError(
+                _(
+                    "Covert inspections of {month} stay secret until {day}; evaluate the month after that."
+                ).format(month=month.strftime("%Y-%m"), day=max(until).isoformat()),
+                code="not_ended",
+            )
     with transaction.atomic():
         # one run of an area at a time
         list(OrgUnit.objects.select_for_update().filter(pk__in=list(reads)).order_by("pk").values("pk"))
-        counts = {area_id: {"inspections": 0, "problems": 0} for area_id in reads}
-        for key, rows in (
-            ("inspections", evaluate.counted_inspections_in(every, month)),
-            ("problems", evaluate.problems_found_in(every, month)),
-        ):
-            for row in rows.order_by().values("area").annotate(n=Count("pk")):
-                counts[owner[row["area"]]][key] += row["n"]
+        found = {
+            key: dict(rows.order_by().values("area").annotate(n=Count("pk")).values_list("area", "n"))
+            for key, rows in (
+                ("inspections", evaluate.counted_inspections_in(every, month)),
+                ("problems", evaluate.problems_found_in(every, month)),
+            )
+        }
+        counts = {
+            area_id: {key: sum(found[key].get(read, 0) for read in ids) for key in found}
+            for area_id, ids in reads.items()
+        }
         for area in areas:
             if area.pk not in refused and not any(counts[area.pk].values()):
                 refused[area.pk] = ScoringError(

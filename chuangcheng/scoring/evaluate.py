@@ -11,12 +11,12 @@ a database's rounding rule can tell the two apart (the content hash depends on i
 As of the cut-off (the month's end), whatever happened since, so that re-running a closed month
 gives the same figures:
 - a point's result names the unit, township and point leader its inspections recorded when they
-  were submitted (a point that changed hands in the month: the higher id of the two);
+  were submitted (a point that changed hands in the month: as its last inspection recorded them);
 - a problem counts as closed if it was closed before the cut-off, open if it was not; for a
   problem open at the cut-off, its unit, deadline and rework count are read back from its history
   — the first step after the cut-off that changed its unit (or its deadline) records what it was
   before, and each send-back after the cut-off is one rework fewer;
-- a problem rejected since is left out (as rejected ones always are).
+- a problem rejected before the cut-off never counts; one rejected since counts as it stood.
 
 The steps share three temporary tables, made and dropped inside the caller's transaction:
 ``cc_eval_area`` (which evaluation reads which campaign area, and its previous month),
@@ -29,7 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import (
     Case,
     Count,
@@ -189,10 +189,15 @@ class Batch:
         self.areas, self.previous = areas, previous
         self.ids = list(areas)
         self.start, self.end = month_bounds(month)
-        self.params = {"start": self.start, "end": self.end}
+        # as the database stores them (SQLite: naive UTC text, compared as text)
+        adapt = connection.ops.adapt_datetimefield_value
+        self.params = {"start": adapt(self.start), "end": adapt(self.end)}
 
     def run(self) -> None:
-        with connection.cursor() as cursor:
+        """Write the batch's rows. In a savepoint: a failure rolls back the temporary tables with
+        everything else (on PostgreSQL nothing more can run in an aborted transaction, not even
+        the DROP), and the original error is what the caller sees."""
+        with transaction.atomic(), connection.cursor() as cursor:
             self.cursor = cursor
             if connection.vendor == "postgresql":
                 # the new evaluation ids have no statistics: PostgreSQL's JIT would compile these
@@ -202,13 +207,11 @@ class Batch:
                 # rather than spilled to disk in 4 MB pieces (the default)
                 cursor.execute("SET LOCAL work_mem = '64MB'")
             self._make_tables()
-            try:
-                self._problems()
-                self._points()
-                for group in self.groups:
-                    self._units(group)
-            finally:
-                self._drop_tables()
+            self._problems()
+            self._points()
+            for group in self.groups:
+                self._units(group)
+            self._drop_tables()
         composite(self.ids, self.rules)
 
     def execute(self, sql: str, params: dict | None = None) -> int:
@@ -250,12 +253,19 @@ class Batch:
     def _problems(self) -> None:
         events = table(ProblemEvent)
 
+        # the batch's problems' steps after the cut-off (an old month re-run must not read every
+        # county's history since)
+        after = (
+            f"{events} e JOIN {table(Problem)} ep ON ep.id = e.problem_id "
+            f"JOIN {self.AREAS} ea ON ea.area_id = ep.area_id WHERE e.at >= %(end)s"
+        )
+
         def first_after_cutoff(column: str, actions) -> str:
             """Each problem's first step after the cut-off among ``actions``, with ``column``."""
             return (
-                f"SELECT problem_id, {column} FROM (SELECT problem_id, {column}, ROW_NUMBER() OVER "
-                f"(PARTITION BY problem_id ORDER BY at, id) AS k FROM {events} "
-                f"WHERE at >= %(end)s AND action IN ({in_list(actions)})) AS x WHERE k = 1"
+                f"SELECT problem_id, {column} FROM (SELECT e.problem_id, e.{column}, ROW_NUMBER() OVER "
+                f"(PARTITION BY e.problem_id ORDER BY e.at, e.id) AS k FROM {after} "
+                f"AND e.action IN ({in_list(actions)})) AS x WHERE k = 1"
             )
 
         unit_changes = (Action.ASSIGN, Action.REASSIGN, Action.RETURN)
@@ -285,15 +295,18 @@ class Batch:
                 LEFT JOIN ({first_after_cutoff("from_unit_id", unit_changes)}) AS u ON u.problem_id = p.id
                 LEFT JOIN ({first_after_cutoff("old_deadline", deadline_changes)}) AS d
                     ON d.problem_id = p.id
-                LEFT JOIN (SELECT problem_id, COUNT(*) AS n FROM {events}
-                    WHERE at >= %(end)s AND action = %(send_back)s GROUP BY problem_id) AS r
+                LEFT JOIN (SELECT e.problem_id, COUNT(*) AS n FROM {after}
+                    AND e.action = %(send_back)s GROUP BY e.problem_id) AS r
                     ON r.problem_id = p.id
-                WHERE p.found_at < %(end)s AND p.status <> %(rejected)s
+                WHERE p.found_at < %(end)s
+                    -- rejected problems never count, unless rejected only after the cut-off
+                    AND (p.status <> %(rejected)s OR EXISTS (SELECT 1 FROM {events} rj
+                        WHERE rj.problem_id = p.id AND rj.action = %(reject)s AND rj.at >= %(end)s))
                     -- closed before the month began: it counts for nothing in it
                     AND (p.closed_at IS NULL OR p.closed_at >= %(start)s)
             ) AS s
             """,
-            {"send_back": Action.SEND_BACK, "rejected": ProblemStatus.REJECTED},
+            {"send_back": Action.SEND_BACK, "rejected": ProblemStatus.REJECTED, "reject": Action.REJECT},
         )
         self._analyze(self.PROBLEMS)
         if any(not g.by_area for g in self.groups):
@@ -321,13 +334,17 @@ class Batch:
     def _points(self) -> None:
         pass_line = int(self.rules.pass_line * 100)
         mean_h = div("a.cents * 2 + a.n", "a.n * 2")
+        inspections = (
+            f"{table(Inspection)} i JOIN {self.AREAS} m ON m.area_id = i.area_id "
+            "WHERE i.submitted_at >= %(start)s AND i.submitted_at < %(end)s AND i.kind <> %(self)s"
+        )
         self.execute(
             f"""
             INSERT INTO {table(PointResult)} (evaluation_id, point_id, responsible_unit_id, township_id,
                 point_leader_id, inspections, passed_inspections, mean_score, pass_rate, veto_failed,
                 passed, open_problems, overdue_problems, failing_rank, months_failing)
-            SELECT b.evaluation_id, b.point_id, b.unit_id, b.township_id, b.leader_id, b.n, b.passed_n,
-                {rate_sql("b.mean_h")}, {rate_sql(hundredths_sql("b.passed_n", "b.n"))},
+            SELECT b.evaluation_id, b.point_id, w.responsible_unit_id, w.township_id, w.point_leader_id,
+                b.n, b.passed_n, {rate_sql("b.mean_h")}, {rate_sql(hundredths_sql("b.passed_n", "b.n"))},
                 {boolean("b.vetoes > 0")}, {boolean("b.ok = 1")},
                 COALESCE(pp.open_n, 0), COALESCE(pp.overdue_n, 0),
                 CASE WHEN b.ok = 0
@@ -337,17 +354,22 @@ class Batch:
                 SELECT a.*, {mean_h} AS mean_h,
                     {flag(f"{mean_h} >= {pass_line} AND a.vetoes = 0")} AS ok
                 FROM (
-                    SELECT m.evaluation_id, m.previous_id, i.point_id,
-                        MAX(i.responsible_unit_id) AS unit_id, MAX(i.township_id) AS township_id,
-                        MAX(i.point_leader_id) AS leader_id, COUNT(*) AS n,
+                    SELECT m.evaluation_id, m.previous_id, i.point_id, COUNT(*) AS n,
                         SUM({flag("i.passed")}) AS passed_n, SUM({flag("i.veto_failed")}) AS vetoes,
                         CAST(ROUND(SUM(i.score) * 100) AS BIGINT) AS cents
-                    FROM {table(Inspection)} i
-                    JOIN {self.AREAS} m ON m.area_id = i.area_id
-                    WHERE i.submitted_at >= %(start)s AND i.submitted_at < %(end)s AND i.kind <> %(self)s
+                    FROM {inspections}
                     GROUP BY m.evaluation_id, m.previous_id, i.point_id
                 ) AS a
             ) AS b
+            -- who answered for the point: as its month's last inspection recorded it
+            JOIN (
+                SELECT evaluation_id, point_id, responsible_unit_id, township_id, point_leader_id FROM (
+                    SELECT m.evaluation_id, i.point_id, i.responsible_unit_id, i.township_id,
+                        i.point_leader_id, ROW_NUMBER() OVER (PARTITION BY m.evaluation_id, i.point_id
+                        ORDER BY i.submitted_at DESC, i.id DESC) AS k
+                    FROM {inspections}
+                ) AS x WHERE k = 1
+            ) AS w ON w.evaluation_id = b.evaluation_id AND w.point_id = b.point_id
             LEFT JOIN (
                 SELECT evaluation_id, point_id, SUM(open_end) AS open_n, SUM(overdue) AS overdue_n
                 FROM {self.PROBLEMS} WHERE point_id IS NOT NULL GROUP BY evaluation_id, point_id

@@ -8,8 +8,8 @@ problems due (a unit with fewer counts as 10: the deduction is the full amount f
 problems and a rate for a county of 400, so a city's ranking of its counties is not decided by
 their size). The rectification value defaults to the digital city-management department
 formula: 结案率 30 % + 按期处置率 30 % + (100 − 返工率) 30 % + workload 10 % (workload: problems
-handled against the busiest unit of its peer group). A unit with no inspected point is valued on rectification alone, and one with no
-problem on its points alone.
+handled against the busiest unit of its peer group). A unit with no inspected point is valued on
+rectification alone, and one with no problem on its points alone.
 """
 
 from dataclasses import asdict, dataclass, field

@@ -10,12 +10,13 @@ import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from chuangcheng.inspections.models import Inspection
 from chuangcheng.problems.choices import Action
 from chuangcheng.problems.tests.conftest import jpeg
 from chuangcheng.scoring import actions
 from chuangcheng.scoring.choices import EvaluationStatus, PeerGroup, SanctionKind, SanctionStatus
 from chuangcheng.scoring.models import Evaluation, FrozenError, PointResult, Sanction, UnitResult
-from chuangcheng.scoring.tests.conftest import AFTER_NOVEMBER, NOVEMBER, at, mean
+from chuangcheng.scoring.tests.conftest import AFTER_NOVEMBER, NOVEMBER, at, mean, visit
 
 pytestmark = pytest.mark.django_db
 
@@ -370,3 +371,46 @@ def test_every_county_of_a_city_is_evaluated_in_one_pass(world, november, django
     assert drafts[0].input_counts == {"inspections": 5, "problems": 6, "points": 3, "units": 3}
     together = drafts[0].compute_hash()
     assert run(world).compute_hash() == together  # the same figures as the county on its own
+
+
+def test_the_month_runs_from_midnight_to_midnight_beijing_time_on_both_databases(world, november):
+    """An inspection at 04:00 on 1 November counts in November; one at 03:00 on 1 December
+    does not (SQLite stores UTC text: the bounds must be compared as stored)."""
+    pts = november.insp.pts
+    early = visit(world, november.insp, pts.park, datetime.date(2026, 11, 1))
+    late = visit(world, november.insp, pts.park, datetime.date(2026, 12, 1))
+    Inspection.objects.filter(pk=early.pk).update(submitted_at=at(datetime.date(2026, 11, 1), 4))
+    Inspection.objects.filter(pk=late.pk).update(submitted_at=at(datetime.date(2026, 12, 1), 3))
+    evaluation = run(world)
+    park = PointResult.objects.get(evaluation=evaluation, point=pts.park)
+    assert park.inspections == 2  # 12 November and 1 November 04:00
+    assert (
+        evaluation.input_counts["inspections"]
+        == 6
+        == sum(evaluation.point_results.values_list("inspections", flat=True))
+    )
+
+
+def test_a_city_and_its_county_are_evaluated_in_separate_runs(world, november):
+    with time_machine.travel(AFTER_NOVEMBER, tick=False), pytest.raises(actions.ScoringError) as refused:
+        actions.run_months(None, [world.units.county, world.units.city], NOVEMBER)
+    assert refused.value.code == "invalid" and not Evaluation.objects.exists()
+    # the same county twice is evaluated once
+    with time_machine.travel(AFTER_NOVEMBER, tick=False):
+        drafts, _refused = actions.run_months(None, [world.units.county, world.units.county], NOVEMBER)
+    assert len(drafts) == 1 and Evaluation.objects.count() == 1
+
+
+def test_a_failure_midway_leaves_nothing_and_shows_the_real_error(world, november, monkeypatch):
+    from django.db import DatabaseError
+
+    from chuangcheng.scoring import evaluate
+
+    def broken(self):
+        self.execute("SELECT no_such_column FROM cc_eval_area")
+
+    monkeypatch.setattr(evaluate.Batch, "_points", broken)
+    with pytest.raises(DatabaseError) as failed:
+        run(world)
+    assert "no_such_column" in str(failed.value)
+    assert not Evaluation.objects.exists()
