@@ -63,6 +63,7 @@ ITEMS = [
     NavItem("oversight", _("Accountability"), "problems:oversight", _oversees),
     NavItem("evaluations", _("Monthly evaluation"), "scoring:evaluations", _is_leader_or_office),
     NavItem("league", _("League table"), "scoring:league"),
+    NavItem("citizens", _("The public takes part"), "citizens_office:complaints", _is_leader_or_office),
     NavItem("notifications", _("Messages"), "notifications:inbox"),
     NavItem("visits", _("Visits"), "org:visits", _is_leader_or_office),
 ]

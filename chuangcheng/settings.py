@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "chuangcheng.notifications",
     "chuangcheng.problems",
     "chuangcheng.scoring",
+    "chuangcheng.citizens",
     "chuangcheng.documents",
     "chuangcheng.demo",
     "django.contrib.admin",
@@ -143,6 +144,8 @@ CELERY_BEAT_SCHEDULE = {
     "inspections-housekeeping": {"task": "inspections.housekeeping", "schedule": 3600},
     # deadline reminders, overdue escalation, embargoes lifted, stage lateness
     "problems-housekeeping": {"task": "problems.housekeeping", "schedule": 15 * 60},
+    # reporters' phone numbers past their retention removed (PIPL)
+    "citizens-housekeeping": {"task": "citizens.housekeeping", "schedule": 6 * 3600},
 }
 # the monthly evaluation is started by the office (page, command or task), never by the clock:
 # the office decides when a month's data is complete
@@ -182,6 +185,19 @@ PROBLEM_WARN_SHARE = float(env("PROBLEM_WARN_SHARE", "0.8"))
 # A fix is submitted with at least this many after-photos (at most PROBLEM_MAX_PHOTOS).
 PROBLEM_MIN_AFTER_PHOTOS = env_int("PROBLEM_MIN_AFTER_PHOTOS", 1)
 PROBLEM_MAX_PHOTOS = env_int("PROBLEM_MAX_PHOTOS", 9)
+
+# --- citizens (群众参与) -----------------------------------------------------------------------
+CITIZEN_MAX_PHOTOS = env_int("CITIZEN_MAX_PHOTOS", 4)
+# Open problems within this distance of a new report are offered to join (a category may set
+# its own radius; this is the fallback).
+CITIZEN_DUPLICATE_RADIUS_M = env_int("CITIZEN_DUPLICATE_RADIUS_M", 250)
+# A reporter's phone number is removed this many days after the problem is closed (PIPL §19).
+CITIZEN_PHONE_RETENTION_DAYS = env_int("CITIZEN_PHONE_RETENTION_DAYS", 180)
+# Reports per IP address and per device: (window in seconds, most reports in it).
+CITIZEN_RATE_LIMITS = [
+    (3600, env_int("CITIZEN_REPORTS_PER_HOUR", 5)),
+    (86400, env_int("CITIZEN_REPORTS_PER_DAY", 20)),
+]
 # Outbound notification channels besides the in-app inbox: "email", "sms" (comma-separated).
 NOTIFY_CHANNELS = env_list("NOTIFY_CHANNELS", [])
 # The SMS gateway (dotted path to a class with send(phone, text)); the console one only logs.

@@ -7,6 +7,7 @@ from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView
 
 from chuangcheng import home
+from chuangcheng.citizens import views as citizens_views
 from chuangcheng.core import views as core_views
 from chuangcheng.org import views as org_views
 from chuangcheng.scoring import league_views as scoring_league_views
@@ -25,6 +26,11 @@ urlpatterns = [
     # 曝光台: the public board at a short address (the office manages it under /scoring/)
     path("exposure/", scoring_league_views.exposure_board, name="exposure"),
     path("documents/", include("chuangcheng.documents.urls")),
+    # 随手拍: the public report form, also what a point's QR code opens (/report/point/<uuid>/)
+    path("report/", include("chuangcheng.citizens.urls")),
+    # 应知应会 quizzes and 满意度 surveys: the public link printed as a QR code in each community
+    path("q/<uuid:public_id>/", citizens_views.take_round, name="take_round"),
+    path("citizens/", include("chuangcheng.citizens.office_urls")),
     path("notifications/", include("chuangcheng.notifications.urls")),
     path("i18n/setlang/", core_views.login_not_required_view(set_language), name="set_language"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -15,6 +15,7 @@ class AuditAction(models.TextChoices):
     DELETE = "delete", _("Delete")
     EXPORT = "export", _("Export")
     IMPORT = "import", _("Import")
+    REVEAL = "reveal", _("Reveal personal data")
 
 
 class AuditResult(models.TextChoices):

@@ -79,7 +79,7 @@ class Point(TimeStampedModel):
 
     @property
     def public_report_path(self) -> str:
-        """The fixed URL printed on the QR code (the page comes with the public-reporting issue)."""
+        """The fixed URL printed on the QR code: the public report form with the point filled in."""
         return f"/report/point/{self.public_id}/"
 
     @property

@@ -68,6 +68,13 @@ class Category(TimeStampedModel):
         related_name="+",
     )
     needs_photo = models.BooleanField(_("a report needs a photo"), default=True)
+    duplicate_radius = models.PositiveIntegerField(
+        _("duplicate radius (m)"),
+        default=250,
+        help_text=_(
+            "A resident reporting this kind of problem is first shown the open ones within this distance."
+        ),
+    )
     sort_order = models.PositiveIntegerField(_("sort order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
 

@@ -152,6 +152,13 @@ def event_actor(event: ProblemEvent, problem: Problem, user) -> str:
     return event.actor.display_name
 
 
+def _citizen_reports(problem) -> list:
+    """The residents' reports of this problem: codes, dates, channel and feedback for everyone
+    who sees the problem; the phone numbers (masked, revealed on demand) only on the office's
+    page (the template decides by ``is_office``)."""
+    return list(problem.citizen_reports.order_by("created_at", "pk"))
+
+
 @require_GET
 def problem_detail(request, pk):
     user = request.user
@@ -196,6 +203,7 @@ def problem_detail(request, pk):
             "same_person": same,
             "is_office": is_office,
             "inspection_visible": inspection_visible,
+            "citizen_reports": _citizen_reports(problem),
             "rebound_visible": problem.rebound_of_id
             and Problem.objects.visible_to(user).filter(pk=problem.rebound_of_id).exists(),
             "rebounds": Problem.objects.visible_to(user)

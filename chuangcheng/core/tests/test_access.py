@@ -15,6 +15,12 @@ PUBLIC = {
     # 曝光台: the public exposure board (photos only of the problems the office chose)
     "/exposure/",
     "/scoring/exposure/",
+    # 随手拍: the report form, the nearby open problems it offers, the tracking look-up
+    # (also /report/point/<uuid>/, /report/track/<code>/ and quizzes at /q/<uuid>/, which need a
+    # real id to answer)
+    "/report/",
+    "/report/nearby/",
+    "/report/track/",
 }
 
 
