@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "chuangcheng.problems",
     "chuangcheng.scoring",
     "chuangcheng.citizens",
+    "chuangcheng.open311",
     "chuangcheng.documents",
     "chuangcheng.demo",
     "django.contrib.admin",

@@ -31,6 +31,7 @@ urlpatterns = [
     # 应知应会 quizzes and 满意度 surveys: the public link printed as a QR code in each community
     path("q/<uuid:public_id>/", citizens_views.take_round, name="take_round"),
     path("citizens/", include("chuangcheng.citizens.office_urls")),
+    path("open311/", include("chuangcheng.open311.urls")),
     path("notifications/", include("chuangcheng.notifications.urls")),
     path("i18n/setlang/", core_views.login_not_required_view(set_language), name="set_language"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

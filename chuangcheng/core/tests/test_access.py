@@ -21,6 +21,9 @@ PUBLIC = {
     "/report/",
     "/report/nearby/",
     "/report/track/",
+    # Open311 GeoReport v2
+    "/open311/v2/discovery.json",
+    "/open311/v2/discovery.xml",
 }
 
 
