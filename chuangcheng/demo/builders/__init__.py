@@ -6,10 +6,10 @@ and ``flush()`` (deletes what its steps create, run in reverse module order). To
 modules it reads from.
 """
 
-from chuangcheng.demo.builders import campaign, inspections, org, problems, scoring
+from chuangcheng.demo.builders import campaign, citizens, inspections, org, problems, scoring
 from chuangcheng.demo.builders.base import Step
 
-MODULES = [org, campaign, inspections, problems, scoring]
+MODULES = [org, campaign, inspections, problems, citizens, scoring]
 
 STEPS: list[Step] = [step for module in MODULES for step in module.STEPS]
 

@@ -67,7 +67,7 @@ def test_seven_monthly_covert_plans_the_ended_ones_revealed_and_verified():
         "YSTQ",
     }
     assert not announced.assignments.filter(second_inspector__isnull=True).exists()  # 双随机: two each
-    assert "[10/15] 督查计划 … 7 个暗访计划（2026-05 至 2026-11）、1 个明查计划" in out
+    assert "[10/17] 督查计划 … 7 个暗访计划（2026-05 至 2026-11）、1 个明查计划" in out
 
 
 def test_results_are_scored_like_the_app_and_improve_month_by_month():
