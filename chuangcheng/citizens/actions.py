@@ -22,7 +22,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -159,6 +160,26 @@ def _contains(shape, lat, lng) -> bool:
 
 
 # --- duplicates nearby ---------------------------------------------------------------------------
+def reports_of(problem_ref):
+    """The number of residents' reports of a problem, those of duplicates merged into it included
+    (a subquery: ``problem_ref`` is an OuterRef or a primary key)."""
+    return Coalesce(
+        Subquery(
+            Report.objects.filter(Q(problem=problem_ref) | Q(problem__merged_into=problem_ref))
+            .order_by()
+            .annotate(k=Value(1))
+            .values("k")
+            .annotate(n=Count("pk"))
+            .values("n")[:1]
+        ),
+        0,
+    )
+
+
+def report_count(problem: Problem) -> int:
+    return Report.objects.filter(Q(problem=problem) | Q(problem__merged_into=problem)).count()
+
+
 @dataclass
 class Nearby:
     problem: Problem
@@ -187,7 +208,7 @@ def nearby(area: OrgUnit, category: Category | None, lat, lng, *, today=None, li
             longitude__gte=lng - dlng,
             longitude__lte=lng + dlng,
         )
-        .annotate(reports=Count("citizen_reports"))
+        .annotate(reports=reports_of(OuterRef("pk")))
     )
     found = []
     for problem in candidates[:200]:
@@ -482,3 +503,75 @@ def purge_phones(now: datetime | None = None) -> int:
     )
     ids = list(Report.objects.exclude(phone="").filter(done).values_list("pk", flat=True))
     return Report.objects.filter(pk__in=ids).update(phone="", phone_purged_at=now)
+
+
+def merge(user, duplicate_id: int, original_code: str, note: str = "", *, now=None, request=None) -> Problem:
+    """The office merges a duplicate into the original it names (by number): the duplicate is
+    closed as not a separate problem (rejected, with the original named in its history), its
+    residents follow the original from then on, and the original counts their reports."""
+    from chuangcheng.problems.actions import _notify_unit, can_register
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        duplicate = Problem.objects.select_for_update().filter(pk=duplicate_id).first()
+        if duplicate is None or not can_register(user, duplicate.area):
+            raise ReportError(_("Only the campaign office merges problems."), code="forbidden")
+        code = (original_code or "").strip().upper()
+        original = (
+            Problem.objects.select_for_update().filter(area=duplicate.area, code=code).first()
+            if code
+            else None
+        )
+        if original is None:
+            raise ReportError(
+                _("No problem of this area has the number {code}.").format(code=code), field="original"
+            )
+        if original.pk == duplicate.pk:
+            raise ReportError(_("A problem cannot be merged into itself."), field="original")
+        if duplicate.status in FINAL or duplicate.merged_into_id:
+            raise ReportError(_("This problem is already closed or merged."), code="state")
+        if original.status == ProblemStatus.REJECTED or original.merged_into_id:
+            raise ReportError(
+                _("Merge into a problem that is itself neither rejected nor merged."), field="original"
+            )
+        before = duplicate.status
+        duplicate.merged_into = original
+        duplicate.status = ProblemStatus.REJECTED
+        duplicate.save(update_fields=["merged_into", "status", "updated_at"])
+        ProblemEvent.objects.create(
+            problem=duplicate,
+            action=Action.REJECT,
+            from_status=before,
+            to_status=ProblemStatus.REJECTED,
+            actor=user,
+            at=now,
+            note=(
+                _("Merged into {code} (the same problem).").format(code=original.code) + f"\n{note.strip()}"
+            )[:2000].strip(),
+            from_unit=duplicate.responsible_unit,
+            to_unit=duplicate.responsible_unit,
+        )
+        ProblemEvent.objects.create(
+            problem=original,
+            action=Action.COMMENT,
+            from_status=original.status,
+            to_status=original.status,
+            actor=user,
+            at=now,
+            note=_("{code} merged into this problem: its residents follow this one now.").format(
+                code=duplicate.code
+            ),
+            from_unit=original.responsible_unit,
+            to_unit=original.responsible_unit,
+        )
+        if duplicate.responsible_unit_id and duplicate.responsible_unit_id != original.responsible_unit_id:
+            _notify_unit(
+                duplicate,
+                f"{duplicate.code} {duplicate.title}",
+                "problem.merged",
+                body=_("Merged into {code}.").format(code=original.code),
+            )
+        audit.record(
+            AuditAction.UPDATE, request=request, user=user, obj=duplicate, step="merge", into=original.pk
+        )
+    return duplicate

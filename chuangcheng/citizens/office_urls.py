@@ -11,4 +11,5 @@ urlpatterns = [
     path("rounds/<int:pk>/qr/", office_views.round_qr, name="round_qr"),
     path("questions/", office_views.questions, name="questions"),
     path("reports/<int:pk>/reveal/", views.reveal, name="reveal"),
+    path("problems/<int:pk>/merge/", views.merge, name="merge"),
 ]

@@ -11,9 +11,11 @@ from django.core.cache import cache
 
 
 def client_ip(request) -> str:
-    """The address the request came from (``REMOTE_ADDR``: behind a proxy, the proxy must set it
-    from X-Forwarded-For — see docs/operations.md)."""
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+    """The address the request came from, as the audit log and the login lock-out see it
+    (``REMOTE_ADDR``; behind a proxy, see docs/operations.md)."""
+    from chuangcheng.core.audit import _client_ip
+
+    return _client_ip(request) or request.META.get("REMOTE_ADDR", "") or "unknown"
 
 
 def hit(scope: str, keys: list[str], limits=None, now: float | None = None) -> int:

@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -231,7 +232,7 @@ def track(request, code):
         "after": list(actions.after_photos(problem)),
         "form": form,
         "new": request.GET.get("new") == "1",
-        "others": problem.citizen_reports.count() - 1,
+        "others": actions.report_count(problem) - 1,
         "now": timezone.now(),
     }
     return render(request, "citizens/track.html", context, status=status)
@@ -251,6 +252,24 @@ def track_photo(request, code, pk, variant):
     if photo is None:
         raise Http404
     return stream_image(photo.thumbnail if variant == "thumb" else photo.image)
+
+
+@require_POST
+def merge(request, pk):
+    """The office merges a problem into the original it names by number (a duplicate)."""
+    from django.contrib import messages
+
+    try:
+        actions.merge(
+            request.user, pk, request.POST.get("original", ""), request.POST.get("note", ""), request=request
+        )
+    except actions.ReportError as exc:
+        if exc.code == "forbidden":
+            raise PermissionDenied from exc
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Merged: the residents of this problem now follow the original."))
+    return HttpResponseRedirect(reverse("problems:detail", args=[pk]))
 
 
 @require_POST

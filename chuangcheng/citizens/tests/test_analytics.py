@@ -64,3 +64,17 @@ def test_the_complaints_page_takes_no_bad_filter_at_face_value(client, cit):
     assert response.status_code == 200 and response.context["months"] == 6
     other = client.get(reverse("citizens_office:complaints"), {"township": str(cit.units.other_township.pk)})
     assert other.context["township"] is None  # another county's township is ignored
+
+
+def test_the_reporters_answers_show_how_many_say_it_is_really_fixed(cit):
+    day = datetime.date(2026, 11, 9)
+    answers = []
+    for fixed in (True, True, False):
+        entry = report(cit, cit.prob.litter, INSIDE_WEST, day)
+        step(entry.problem, Action.ACCEPT, cit.people.department, now=at(day, 11))
+        step(entry.problem, Action.SUBMIT, cit.people.department, photos=[jpeg()], now=at(day, 13))
+        step(entry.problem, Action.APPROVE, cit.people.office, now=at(day, 15))
+        answers.append(actions.answer(entry.code, fixed, now=at(day, 18)))
+    result = analytics.complaints(cit.units.county, months=3, today=datetime.date(2026, 12, 3))
+    november = result.speed[1]
+    assert (november.answered, november.fixed, november.fixed_share) == (3, 2, 66.7)

@@ -276,3 +276,40 @@ def test_an_unknown_tracking_code_says_so(client, cit):
     code = Report.objects.get().code
     found = client.get(reverse("citizens:track_lookup"), {"code": code.lower()})
     assert found.status_code == 302 and found["Location"] == f"/report/track/{code}/"
+
+
+def test_the_office_merges_a_duplicate_into_the_original_it_names(client, cit):
+    post(client, cit, where=(30.28, 120.10))
+    post(client, cit, where=(30.30, 120.12))  # far enough not to be offered: reported as new
+    first, second = Report.objects.order_by("created_at", "pk")
+    original, duplicate = first.problem, second.problem
+    assert original != duplicate
+    client.force_login(cit.people.department)
+    refused = client.post(reverse("citizens_office:merge", args=[duplicate.pk]), {"original": original.code})
+    assert refused.status_code == 403
+    client.force_login(cit.people.office)
+    page = client.get(reverse("problems:detail", args=[duplicate.pk])).content.decode()
+    assert "合并" in page
+    bad = client.post(
+        reverse("citizens_office:merge", args=[duplicate.pk]), {"original": "NOPE"}, follow=True
+    )
+    assert "没有编号为 NOPE 的问题" in bad.content.decode()
+    itself = client.post(
+        reverse("citizens_office:merge", args=[duplicate.pk]), {"original": duplicate.code}, follow=True
+    )
+    assert "不能合并到自身" in itself.content.decode()
+    done = client.post(
+        reverse("citizens_office:merge", args=[duplicate.pk]), {"original": original.code.lower()}
+    )
+    assert done.status_code == 302
+    duplicate.refresh_from_db()
+    assert duplicate.merged_into == original and duplicate.status == ProblemStatus.REJECTED
+    assert original.code in duplicate.events.get(action=Action.REJECT).note
+    # the second resident now follows the original, which counts both reports
+    status = client.get(reverse("citizens:track", args=[second.code])).content.decode()
+    assert original.title in status and ">2<" in status
+    assert actions.report_count(original) == 2
+    again = client.post(
+        reverse("citizens_office:merge", args=[duplicate.pk]), {"original": original.code}, follow=True
+    )
+    assert "已经办结或已合并" in again.content.decode()
