@@ -18,6 +18,8 @@ from chuangcheng.citizens import analytics, quizzes
 from chuangcheng.citizens.actions import ReportError
 from chuangcheng.citizens.choices import QuestionType, RoundKind
 from chuangcheng.citizens.models import Question, Round
+from chuangcheng.indicators.choices import SystemStatus
+from chuangcheng.indicators.models import Indicator
 from chuangcheng.org.choices import TERRITORIAL_KINDS
 from chuangcheng.org.models import OrgUnit
 
@@ -47,6 +49,23 @@ class QuestionForm(forms.Form):
         ),
     )
     explanation = forms.CharField(label=gettext_lazy("Explanation (quiz)"), required=False, max_length=300)
+    indicator = forms.ModelChoiceField(
+        label=gettext_lazy("Indicator it informs"),
+        required=False,
+        queryset=Indicator.objects.none(),
+        help_text=gettext_lazy("The survey or must-know indicator of the active assessment systems."),
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["indicator"]
+        field.queryset = (
+            Indicator.objects.visible_to(user)
+            .filter(system__status=SystemStatus.ACTIVE)
+            .select_related("system")
+            .order_by("system__title", "code")
+        )
+        field.label_from_instance = lambda i: f"{i.system.get_title_display()} {i.code} {i.name[:40]}"
 
 
 class RoundForm(forms.Form):
@@ -79,7 +98,7 @@ def _apply(form, exc: ReportError):
 def questions(request):
     area = _area(request)
     may = quizzes.can_manage(request.user, area)
-    form = QuestionForm(request.POST or None)
+    form = QuestionForm(request.user, request.POST or None)
     status = 200
     if request.method == "POST":
         if not may:
@@ -92,7 +111,12 @@ def questions(request):
                 _apply(form, exc)
             else:
                 return redirect("citizens_office:questions")
-    bank = Question.objects.filter(area=area).prefetch_related("choices").order_by("kind", "sort_order", "pk")
+    bank = (
+        Question.objects.filter(area=area)
+        .select_related("indicator")
+        .prefetch_related("choices")
+        .order_by("kind", "sort_order", "pk")
+    )
     return render(
         request,
         "citizens/office_questions.html",

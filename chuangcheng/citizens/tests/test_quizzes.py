@@ -166,3 +166,25 @@ def test_the_round_page_lists_the_public_link_and_qr(client, cit, bank):
     assert bank.quiz.public_path() in html
     qr = client.get(reverse("citizens_office:round_qr", args=[bank.quiz.pk])).content.decode()
     assert "<svg" in qr and str(bank.quiz.public_id) in qr
+
+
+def test_a_question_names_the_indicator_it_informs(client, cit):
+    from chuangcheng.citizens.models import Question
+    from chuangcheng.indicators.choices import SystemStatus
+
+    indicator = cit.prob.pts.indicator
+    indicator.system.__class__.objects.filter(pk=indicator.system_id).update(status=SystemStatus.ACTIVE)
+    client.force_login(cit.people.office)
+    data = {
+        "kind": "quiz",
+        "question_type": "single",
+        "text": "农贸市场应当怎样？",
+        "choices": "*干净整洁\n脏乱差",
+    }
+    response = client.post(reverse("citizens_office:questions"), {**data, "indicator": indicator.pk})
+    assert response.status_code == 302
+    assert Question.objects.get(text="农贸市场应当怎样？").indicator == indicator
+    bank = client.get(reverse("citizens_office:questions")).content.decode()
+    assert indicator.code in bank
+    refused = client.post(reverse("citizens_office:questions"), {**data, "indicator": 999999})
+    assert refused.status_code == 400 and refused.context["form"].errors.get("indicator")
