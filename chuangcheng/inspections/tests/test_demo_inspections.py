@@ -95,8 +95,14 @@ def test_results_are_scored_like_the_app_and_improve_month_by_month():
     assert scores[-1] > scores[0] + 2
     by_type = dict(inspections.values_list("point__point_type__code").annotate(Avg("score")))
     assert by_type["NMSC"] < by_type["YHWD"] - 3  # markets fail more than banks
-    by_township = dict(inspections.values_list("township__name").annotate(Avg("score")))
-    assert by_township["龙泉乡"] < by_township["城关街道"]
+
+    # the rural townships fail more often than the county seat's street (their few points make
+    # one township's mean noisy: the two riskiest together, by pass rate)
+    def pass_rate(names):
+        chosen = inspections.filter(township__name__in=names)
+        return chosen.filter(passed=True).count() * 100 / chosen.count()
+
+    assert pass_rate(["龙泉乡", "新桥镇"]) < pass_rate(["城关街道"]) - 5
 
     for inspection in inspections.filter(failed_items__gte=2)[:25].prefetch_related(
         "results__check_item", "results__indicators"
