@@ -15,6 +15,7 @@ import hashlib
 import json
 import math
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -28,7 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chuangcheng.citizens.choices import Channel, Feedback
-from chuangcheng.citizens.models import Report
+from chuangcheng.citizens.models import Report, mask_mobiles
 from chuangcheng.core import audit
 from chuangcheng.core.choices import AuditAction, AuditResult
 from chuangcheng.org.choices import UnitKind
@@ -39,9 +40,10 @@ from chuangcheng.problems.choices import Action, PhotoKind, ProblemSource, Probl
 from chuangcheng.problems.models import Category, Problem, ProblemEvent, ProblemPhoto
 from chuangcheng.utils import coords, geo
 
-PHONE = re.compile(r"^1[3-9]\d{9}$")
+PHONE = re.compile(r"^1[3-9]\d{9}$", re.ASCII)
 MAX_DESCRIPTION = 1000
 FINAL = (ProblemStatus.CLOSED, ProblemStatus.REJECTED)
+MERGEABLE = (ProblemStatus.REPORTED, ProblemStatus.REGISTERED, ProblemStatus.ASSIGNED)
 
 
 class ReportError(Exception):
@@ -231,6 +233,8 @@ def submit(data: ReportData, *, now: datetime | None = None, request=None) -> Su
         return _replay(earlier, fingerprint)
     checked = _check(data)
     lat, lng = place(data)
+    if data.join is not None:
+        _joinable(data, lat, lng)
     try:
         prepared = photos.prepare(data.photos)
     except ValidationError as exc:
@@ -238,7 +242,7 @@ def submit(data: ReportData, *, now: datetime | None = None, request=None) -> Su
     try:
         with transaction.atomic():
             if data.join is not None:
-                problem = _join(data, checked["join"], prepared, now)
+                problem = _join(data, _joinable(data, lat, lng, lock=True), prepared, now)
             else:
                 problem = _open(data, lat, lng, prepared, now)
             report = Report.objects.create(
@@ -295,24 +299,32 @@ def _check(data: ReportData) -> dict:
         )
     if len(data.photos) > settings.CITIZEN_MAX_PHOTOS:
         raise ReportError(_("At most {n} photos.").format(n=settings.CITIZEN_MAX_PHOTOS), field="photos")
-    joined = None
     if data.join is None and category.needs_photo and not data.photos:
         raise ReportError(_("Add a photo of the problem: this kind of report needs one."), field="photos")
-    if data.join is not None:
-        joined = (
-            Problem.objects.filter(pk=data.join, area=data.area, merged_into__isnull=True)
-            .exclude(status__in=FINAL)
-            .exclude(embargo_until__gte=timezone.localdate())
-            .first()
-        )
-        if joined is None:
-            raise ReportError(_("That problem is no longer open; report this one as new."), field="join")
-    phone = (data.phone or "").strip().replace(" ", "").replace("-", "")
+    phone = unicodedata.normalize("NFKC", data.phone or "").strip().replace(" ", "").replace("-", "")
     if phone and not data.anonymous and not PHONE.match(phone):
         raise ReportError(_("Enter an 11-digit mobile number, e.g. 13812345678."), field="phone")
     if len(data.address or "") > 200:
         raise ReportError(_("The address is too long (at most 200 characters)."), field="address")
-    return {"description": description, "phone": phone, "join": joined}
+    return {"description": description, "phone": phone}
+
+
+def _joinable(data: ReportData, lat, lng, *, lock: bool = False) -> Problem:
+    """The open problem a report joins: one the reporter could have been offered — the same kind,
+    within its radius of the report's place, open, not merged, not a covert finding under
+    embargo (checked again under the row lock when ``lock``)."""
+    refused = ReportError(_("That problem is no longer open; report this one as new."), field="join")
+    if lat is None or lng is None:
+        raise refused
+    if not lock:
+        offered = nearby(data.area, data.category, lat, lng, limit=50)
+        if not any(n.problem.pk == data.join for n in offered):
+            raise refused
+    problems = Problem.objects.select_for_update() if lock else Problem.objects
+    problem = problems.filter(pk=data.join, area=data.area, category=data.category).first()
+    if problem is None or problem.status in FINAL or problem.merged_into_id or problem.is_embargoed():
+        raise refused
+    return problem
 
 
 def _title(data: ReportData, description: str) -> str:
@@ -344,8 +356,8 @@ def _open(data: ReportData, lat, lng, prepared, now) -> Problem:
         point=data.point,
         point_type_id=data.point.point_type_id if data.point is not None else None,
         category=data.category,
-        title=_title(data, description),
-        description=description,
+        title=mask_mobiles(_title(data, description)),
+        description=mask_mobiles(description),
         severity=Severity.GENERAL,
         address=data.address.strip()[:200] or (data.point.address if data.point is not None else ""),
         latitude=lat,
@@ -377,7 +389,6 @@ def _open(data: ReportData, lat, lng, prepared, now) -> Problem:
 
 
 def _join(data: ReportData, problem: Problem, prepared, now) -> Problem:
-    problem = Problem.objects.select_for_update().get(pk=problem.pk)
     event = ProblemEvent.objects.create(
         problem=problem,
         action=Action.COMMENT,
@@ -386,7 +397,11 @@ def _join(data: ReportData, problem: Problem, prepared, now) -> Problem:
         actor=None,
         at=now,
         note=_("Another resident reports the same problem.")
-        + (f"\n{data.description.strip()[:MAX_DESCRIPTION]}" if data.description.strip() else ""),
+        + (
+            f"\n{mask_mobiles(data.description.strip()[:MAX_DESCRIPTION])}"
+            if data.description.strip()
+            else ""
+        ),
         from_unit=problem.responsible_unit,
         to_unit=problem.responsible_unit,
     )
@@ -449,7 +464,7 @@ def answer(code: str, fixed: bool, note: str = "", *, now=None, request=None) ->
                 indicator=problem.indicator,
                 category=problem.category,
                 title=(_("Not fixed, says the reporter: ") + problem.title)[:200],
-                description=note,
+                description=mask_mobiles(note),
                 severity=problem.severity,
                 address=problem.address,
                 latitude=problem.latitude,
@@ -498,9 +513,16 @@ def purge_phones(now: datetime | None = None) -> int:
     was closed or rejected (PIPL §19). Set-based; safe to run twice."""
     now = now or timezone.now()
     before = now - timedelta(days=settings.CITIZEN_PHONE_RETENTION_DAYS)
-    done = Q(problem__status=ProblemStatus.CLOSED, problem__closed_at__lt=before) | Q(
-        problem__status=ProblemStatus.REJECTED, problem__updated_at__lt=before
+    # decided by the problem the report follows: its own, or the original it was merged into
+    own = Q(problem__merged_into__isnull=True) & (
+        Q(problem__status=ProblemStatus.CLOSED, problem__closed_at__lt=before)
+        | Q(problem__status=ProblemStatus.REJECTED, problem__updated_at__lt=before)
     )
+    closed = Q(problem__merged_into__status=ProblemStatus.CLOSED, problem__merged_into__closed_at__lt=before)
+    rejected = Q(
+        problem__merged_into__status=ProblemStatus.REJECTED, problem__merged_into__updated_at__lt=before
+    )
+    done = own | closed | rejected
     ids = list(Report.objects.exclude(phone="").filter(done).values_list("pk", flat=True))
     return Report.objects.filter(pk__in=ids).update(phone="", phone_purged_at=now)
 
@@ -530,11 +552,21 @@ def merge(user, duplicate_id: int, original_code: str, note: str = "", *, now=No
             raise ReportError(_("A problem cannot be merged into itself."), field="original")
         if duplicate.status in FINAL or duplicate.merged_into_id:
             raise ReportError(_("This problem is already closed or merged."), code="state")
-        if original.status == ProblemStatus.REJECTED or original.merged_into_id:
+        # only a resident's report nobody has started on: merging closes it as "not a separate
+        # problem", which must not erase an inspection finding or a unit's overdue work
+        if duplicate.source != ProblemSource.CITIZEN or duplicate.status not in MERGEABLE:
             raise ReportError(
-                _("Merge into a problem that is itself neither rejected nor merged."), field="original"
+                _("Only a resident's report the unit has not yet accepted can be merged."), code="state"
+            )
+        if original.status in FINAL or original.merged_into_id:
+            raise ReportError(_("Merge into a problem that is still open and not merged."), field="original")
+        if original.is_embargoed():  # a covert finding the residents must not be pointed to
+            raise ReportError(
+                _("No problem of this area has the number {code}.").format(code=code), field="original"
             )
         before = duplicate.status
+        # what was merged into the duplicate follows it to the original (one level of merging)
+        Problem.objects.filter(merged_into=duplicate).update(merged_into=original)
         duplicate.merged_into = original
         duplicate.status = ProblemStatus.REJECTED
         duplicate.save(update_fields=["merged_into", "status", "updated_at"])

@@ -21,7 +21,7 @@ MONTH_CHOICES = (3, 6, 12)
 
 
 def parse_months(raw) -> int:
-    return int(raw) if raw and raw.isdigit() and int(raw) in MONTH_CHOICES else 6
+    return int(raw) if raw and raw.isascii() and raw.isdigit() and int(raw) in MONTH_CHOICES else 6
 
 
 def month_starts(today: date, months: int) -> list[date]:
@@ -85,6 +85,8 @@ def complaints(area, *, months: int = 6, township=None, today: date | None = Non
     citizen = Problem.objects.filter(
         area=area, source=ProblemSource.CITIZEN, found_at__gte=since, merged_into=None
     )
+    # a "not fixed" answer's re-check is the same complaint again, not a new one
+    citizen = citizen.exclude(pk__in=Report.objects.filter(followup__isnull=False).values("followup"))
     if township is not None:
         citizen = citizen.filter(township__path__startswith=township.path)
     result = Complaints(months=starts)

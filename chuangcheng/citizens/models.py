@@ -7,6 +7,7 @@ office to call back (masked everywhere else, every reveal audited), and removed
 """
 
 import hashlib
+import re
 import secrets
 import uuid
 
@@ -29,6 +30,15 @@ def new_tracking_code() -> str:
 def mask_phone(phone: str) -> str:
     """138****1234 (an empty string stays empty)."""
     return f"{phone[:3]}****{phone[-4:]}" if len(phone) >= 7 else ("*" * len(phone))
+
+
+MOBILE = re.compile(r"(?<!\d)(?:\+?86[\s-]?)?(1[3-9]\d)[\s-]?(\d{4})[\s-]?(\d{4})(?!\d)", re.ASCII)
+
+
+def mask_mobiles(text: str) -> str:
+    """Mobile numbers a resident typed into free text, masked like the phone field (138****1234):
+    the text is shown to the unit complained about and to Open311 clients."""
+    return MOBILE.sub(lambda m: mask_phone(m.group(1) + m.group(2) + m.group(3)), text or "")
 
 
 class ReportQuerySet(models.QuerySet):

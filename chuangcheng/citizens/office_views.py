@@ -202,7 +202,7 @@ def complaints(request):
     months = analytics.parse_months(request.GET.get("months"))
     township = None
     raw = request.GET.get("township", "")
-    if raw.isdigit():
+    if raw.isascii() and raw.isdigit() and len(raw) < 19:
         township = OrgUnit.objects.filter(pk=int(raw), path__startswith=area.path).first()
     report = analytics.complaints(area, months=months, township=township)
     townships = OrgUnit.objects.filter(path__startswith=area.path, kind__in=["township", "street"]).order_by(

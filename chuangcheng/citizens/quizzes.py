@@ -75,6 +75,8 @@ def save_question(
     if not text:
         raise ReportError(_("Write the question."), field="text")
     parsed = parse_choices(kind, choices)
+    if kind == RoundKind.SURVEY:  # one answer to "how satisfied": several would inflate the score
+        question_type = QuestionType.SINGLE
     if kind == RoundKind.QUIZ and question_type == QuestionType.SINGLE and sum(c[1] for c in parsed) != 1:
         raise ReportError(_("A single-choice question has exactly one right answer."), field="choices")
     with transaction.atomic():
@@ -135,6 +137,20 @@ class Result:
     replayed: bool = False
 
 
+def _replay(earlier: Response, round_: Round, picked: dict) -> Result:
+    """The same answers sent again return the first response; the key with other answers (or
+    another round) is refused."""
+    sent = {qid: sorted(set(ids)) for qid, ids in picked.items() if ids}
+    kept = {a.question_id: sorted(a.chosen) for a in earlier.answers.all()}
+    if earlier.round_id != round_.pk or sent != kept:
+        raise ReportError(
+            _("This submission key was already used for other answers; reload the page."),
+            field="client_key",
+            code="key_reused",
+        )
+    return Result(earlier, replayed=True)
+
+
 def answer_round(
     round_: Round, picked: dict[int, list[int]], *, device: str, client_key: str, now=None
 ) -> Result:
@@ -145,7 +161,7 @@ def answer_round(
         raise ReportError(_("The form is missing its submission key; reload the page."), field="client_key")
     earlier = Response.objects.filter(client_key=key).first()
     if earlier is not None:
-        return Result(earlier, replayed=True)
+        return _replay(earlier, round_, picked)
     if not device:
         raise ReportError(_("Your browser must accept cookies to take part."), field="device")
     today = timezone.localdate(now)
@@ -194,7 +210,7 @@ def answer_round(
     except IntegrityError:  # the same device or key at the same moment
         earlier = Response.objects.filter(client_key=key).first()
         if earlier is not None:
-            return Result(earlier, replayed=True)
+            return _replay(earlier, round_, picked)
         raise ReportError(
             _("You have already taken part in this round on this phone; thank you."), code="state"
         ) from None

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from chuangcheng.citizens import actions, quizzes, throttle
 from chuangcheng.citizens.forms import AnswerForm, ReportForm, TrackForm
-from chuangcheng.citizens.models import Response, Round, device_hash
+from chuangcheng.citizens.models import Report, Response, Round, device_hash
 from chuangcheng.core.uploads import stream_image
 from chuangcheng.org.choices import UnitKind
 from chuangcheng.org.models import OrgUnit
@@ -87,7 +87,9 @@ def report(request, public_id=None):
         status = 400
         if form.is_valid():
             device = device_hash(_device(request))
-            wait = throttle.hit("report", [throttle.client_ip(request), device])
+            # a retried submission (a bad network) gets its first report, not the rate limit
+            retry = Report.objects.filter(client_key=form.cleaned_data["client_key"]).exists()
+            wait = 0 if retry else throttle.hit("report", [throttle.client_ip(request), device])
             if wait:
                 form.add_error(
                     None,
@@ -161,7 +163,12 @@ def nearby(request):
 
 
 def _int(raw):
-    return int(raw) if raw and raw.isdigit() and len(raw) < 19 else None
+    return int(raw) if raw and raw.isascii() and raw.isdigit() and len(raw) < 19 else None
+
+
+def _clean(raw: str, limit: int) -> str:
+    """A text field read without a form: NUL characters (which PostgreSQL refuses) dropped."""
+    return (raw or "").replace("\x00", "")[:limit]
 
 
 def _coord(raw):
@@ -177,7 +184,7 @@ def _coord(raw):
 def track_lookup(request):
     form = TrackForm(request.GET or None)
     if form.is_bound and form.is_valid():
-        wait = throttle.hit("track", [throttle.client_ip(request)], limits=[(3600, 60)])
+        wait = throttle.hit("track", [throttle.client_ip(request)], limits=TRACK_LIMITS)
         if wait:
             form.add_error(None, _("Too many look-ups from this network; please try again later."))
             return render(request, "citizens/track_lookup.html", {"form": form}, status=429)
@@ -201,13 +208,37 @@ PUBLIC_STATE = {
 }
 
 
+TRACK_LIMITS = [(3600, 60)]
+
+
+def _tracked(request, code):
+    """The report behind ``code`` and the problem it follows; look-ups of unknown codes count
+    against the same per-IP limit as the look-up form (codes cannot be enumerated), and a
+    problem under a covert embargo is never shown."""
+    report = actions.find(code)
+    if report is None:
+        if throttle.hit("track", [throttle.client_ip(request)], limits=TRACK_LIMITS):
+            message = _("Too many look-ups from this network; please try again later.")
+            raise actions.ReportError(message, code="throttled")
+        raise Http404
+    problem = actions.followed_problem(report)
+    if problem.is_embargoed():
+        raise Http404
+    return report, problem
+
+
+def _throttled(request, exc):
+    context = {"form": TrackForm(), "error": exc.message}
+    return render(request, "citizens/track_lookup.html", context, status=429)
+
+
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def track(request, code):
-    report = actions.find(code)
-    if report is None:
-        raise Http404
-    problem = actions.followed_problem(report)
+    try:
+        report, problem = _tracked(request, code)
+    except actions.ReportError as exc:
+        return _throttled(request, exc)
     form = AnswerForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -244,10 +275,10 @@ def track_photo(request, code, pk, variant):
     """An after-photo of the closed problem behind ``code`` — and nothing else."""
     if variant not in ("display", "thumb"):
         raise Http404
-    report = actions.find(code)
-    if report is None:
-        raise Http404
-    problem = actions.followed_problem(report)
+    try:
+        _report, problem = _tracked(request, code)
+    except actions.ReportError as exc:
+        return _throttled(request, exc)
     photo = actions.after_photos(problem).filter(pk=pk).first()
     if photo is None:
         raise Http404
@@ -261,7 +292,11 @@ def merge(request, pk):
 
     try:
         actions.merge(
-            request.user, pk, request.POST.get("original", ""), request.POST.get("note", ""), request=request
+            request.user,
+            pk,
+            _clean(request.POST.get("original", ""), 20),
+            _clean(request.POST.get("note", ""), 300),
+            request=request,
         )
     except actions.ReportError as exc:
         if exc.code == "forbidden":
@@ -307,11 +342,17 @@ def take_round(request, public_id):
     elif request.method == "POST":
         picked = {}
         for question in questions:
-            ids = [int(v) for v in request.POST.getlist(question.field) if v.isdigit() and len(v) < 19]
+            ids = [_int(v) for v in request.POST.getlist(question.field)]
+            ids = [i for i in ids if i is not None]
             picked[question.pk] = ids
             question.picked = set(ids)
-        context["client_key"] = request.POST.get("client_key", "")[:64]
-        wait = throttle.hit("round", [throttle.client_ip(request)], limits=[(3600, 60)])
+        context["client_key"] = _clean(request.POST.get("client_key", ""), 64)
+        ip = throttle.client_ip(request)
+        # once per phone rests on a cookie: also a cap per network and round (a shared network
+        # of a community centre still gets through)
+        wait = throttle.hit("round", [ip], limits=[(3600, 60)]) or throttle.hit(
+            f"round-{round_.pk}", [ip], limits=[(86400, 30)]
+        )
         try:
             if wait:
                 raise actions.ReportError(

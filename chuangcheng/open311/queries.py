@@ -20,7 +20,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from chuangcheng.citizens.actions import followed_problem
-from chuangcheng.citizens.models import Report, mask_phone
+from chuangcheng.citizens.models import Report, mask_mobiles
 from chuangcheng.org.choices import AREA_KINDS
 from chuangcheng.org.models import OrgUnit
 from chuangcheng.problems.choices import Action, PhotoKind, ProblemStatus
@@ -40,7 +40,6 @@ STATUS_NOTES = {
 }
 MERGED_NOTE = "与他人反映的同一问题合并办理。"
 TRACKING_CODE = re.compile(r"[A-Z0-9]{6,12}")
-MOBILE = re.compile(r"(?<!\d)(?:\+?86[\s-]?)?(1[3-9]\d)[\s-]?(\d{4})[\s-]?(\d{4})(?!\d)")
 
 
 # --- jurisdictions ----------------------------------------------------------------------------
@@ -186,11 +185,6 @@ def find_requests(area: OrgUnit, wanted: RequestFilter, limit: int = 1000) -> li
 
 def status_of(problem: Problem) -> str:
     return "closed" if problem.status in CLOSED_STATES else "open"
-
-
-def mask_mobiles(text: str) -> str:
-    """Mobile numbers a resident typed into free text, masked like the phone field (138****1234)."""
-    return MOBILE.sub(lambda m: mask_phone(m.group(1) + m.group(2) + m.group(3)), text or "")
 
 
 # --- photos -----------------------------------------------------------------------------------
