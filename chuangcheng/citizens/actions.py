@@ -33,14 +33,14 @@ from chuangcheng.citizens.models import Report, mask_mobiles
 from chuangcheng.core import audit
 from chuangcheng.core.choices import AuditAction, AuditResult
 from chuangcheng.org.choices import UnitKind
-from chuangcheng.org.models import OrgUnit
+from chuangcheng.org.models import OrgUnit, mobile_validator
 from chuangcheng.points.models import AreaOutline, Point
 from chuangcheng.problems import deadlines, intake, photos
 from chuangcheng.problems.choices import Action, PhotoKind, ProblemSource, ProblemStatus, Severity
 from chuangcheng.problems.models import Category, Problem, ProblemEvent, ProblemPhoto
 from chuangcheng.utils import coords, geo
 
-PHONE = re.compile(r"^1[3-9]\d{9}$", re.ASCII)
+PHONE = re.compile(mobile_validator.regex.pattern, re.ASCII)  # the one rule for mobile numbers
 MAX_DESCRIPTION = 1000
 FINAL = (ProblemStatus.CLOSED, ProblemStatus.REJECTED)
 MERGEABLE = (ProblemStatus.REPORTED, ProblemStatus.REGISTERED, ProblemStatus.ASSIGNED)

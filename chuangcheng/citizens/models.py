@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chuangcheng.citizens.choices import Channel, Feedback, QuestionType, RoundKind
 from chuangcheng.core.models import random_id
+from chuangcheng.notifications.channels import mask_phone
 from chuangcheng.org.models import OrgUnit
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out over the phone
@@ -25,11 +26,6 @@ CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out over
 def new_tracking_code() -> str:
     """8 random characters (32⁸ ≈ 10¹²): not guessable, so the status page needs no login."""
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
-
-
-def mask_phone(phone: str) -> str:
-    """138****1234 (an empty string stays empty)."""
-    return f"{phone[:3]}****{phone[-4:]}" if len(phone) >= 7 else ("*" * len(phone))
 
 
 MOBILE = re.compile(r"(?<!\d)(?:\+?86[\s-]?)?(1[3-9]\d)[\s-]?(\d{4})[\s-]?(\d{4})(?!\d)", re.ASCII)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import io
 import random
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from chuangcheng.citizens import actions as citizen_actions
 from chuangcheng.citizens import quizzes
+from chuangcheng.citizens.analytics import month_starts
 from chuangcheng.citizens.choices import Channel, QuestionType, RoundKind
 from chuangcheng.citizens.models import Answer, Choice, Question, Report, Response, Round, device_hash
 from chuangcheng.core.workdays import overrides_read_once
@@ -130,15 +131,6 @@ SURVEY = [
 SCALE = [("很满意", 100), ("满意", 80), ("基本满意", 60), ("不太满意", 30), ("不满意", 0)]
 
 
-def _month_starts(today: date, months: int) -> list[date]:
-    first = today.replace(day=1)
-    out = []
-    for back in range(months - 1, -1, -1):
-        year, month = divmod(first.year * 12 + first.month - 1 - back, 12)
-        out.append(date(year, month + 1, 1))
-    return out
-
-
 def _photo(rng: random.Random, n: int) -> SimpleUploadedFile:
     out = io.BytesIO()
     _scene(rng, 480, 360).save(out, format="JPEG", quality=75)
@@ -178,7 +170,7 @@ def build_reports(ctx: DemoContext) -> str:
     made = joined = qr = 0
     lives = []
     moments = []
-    for start in _month_starts(timezone.localdate(now), MONTHS):
+    for start in month_starts(timezone.localdate(now), MONTHS):
         days = [
             start + timedelta(days=d) for d in range(31) if (start + timedelta(days=d)).month == start.month
         ]
@@ -321,7 +313,7 @@ def build_rounds(ctx: DemoContext) -> str:
     ]  # fmt: skip
     communities = [u for u in ctx.units_of_kind(UnitKind.COMMUNITY) if u.path.startswith(county.path)]
     today = timezone.localdate()
-    months = _month_starts(today, 4)  # the last three months and the current one
+    months = month_starts(today, 4)  # the last three months and the current one
     rounds = responses = 0
     for community in communities:
         knows = rng.uniform(0.55, 0.8)  # this community's awareness, rising month by month
