@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import segno
 from django import forms
 from django.core.exceptions import PermissionDenied
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
@@ -149,6 +150,7 @@ def rounds(request):
         .filter(area=area)
         .select_related("community")
         .prefetch_related("questions")
+        .annotate(response_count=Count("responses"))
         .order_by("-opens_on", "community__path")
     )[:100]
     return render(

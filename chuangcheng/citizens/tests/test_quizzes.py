@@ -188,3 +188,18 @@ def test_a_question_names_the_indicator_it_informs(client, cit):
     assert indicator.code in bank
     refused = client.post(reverse("citizens_office:questions"), {**data, "indicator": 999999})
     assert refused.status_code == 400 and refused.context["form"].errors.get("indicator")
+
+
+def test_the_rounds_page_costs_the_same_queries_for_many_rounds(
+    client, cit, bank, django_assert_max_num_queries
+):
+    client.force_login(cit.people.office)
+    client.get(reverse("citizens_office:rounds"))  # warm the session and caches
+    for n in range(8):
+        quizzes.create_round(
+            cit.people.office, cit.units.county, kind=RoundKind.QUIZ, title=f"第{n}期",
+            community=cit.units.community, opens_on=DAY, closes_on=DAY, questions=[bank.q1],
+        )  # fmt: skip
+    with django_assert_max_num_queries(20):
+        page = client.get(reverse("citizens_office:rounds"))
+    assert page.status_code == 200 and "第7期" in page.content.decode()
